@@ -1,0 +1,1 @@
+"""Plugins loaded by the host after ImportSpy admits them."""

@@ -1,0 +1,130 @@
+"""`importspy-action`: the same gates locally (`run`) as in the container action (`action`).
+
+`run` takes `--<input>` flags named exactly like the action's inputs, so a workflow's `with:`
+block translates one to one into a local command (local parity with CI). `action` reads the
+`INPUT_*` variables GitHub sets for a container action; `entrypoint.py` calls it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+from . import __version__
+from .errors import EXIT_INTERNAL, ActionError
+from .github.context import GitHubContext
+from .run import execute, fail_early
+from .settings import INPUTS, build_settings, raw_from_environ, require_a_gate, workspace_root
+
+_BOOLEAN_FLAGS = {"lint", "dry-run", "fail-on-report-error"}
+_REPEATABLE = {"contracts", "ignore", "severity"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="importspy-action",
+        description="Gate a Python project on ImportSpy contracts, coverage and ruff, and report.",
+    )
+    parser.add_argument("--version", action="version", version=f"importspy-action {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = commands.add_parser(
+        "run",
+        help="run the configured gates here and print the report",
+        description="Run the gates locally. Every flag has the name of an action input.",
+    )
+    run.add_argument("--workspace", help="repository root (default: $GITHUB_WORKSPACE or .)")
+    run.add_argument(
+        "--summary-file",
+        help="also write the markdown job summary to this file (default: $GITHUB_STEP_SUMMARY)",
+    )
+    for spec in INPUTS:
+        kwargs: dict[str, object] = {"dest": spec.name, "help": spec.description}
+        if spec.name in _BOOLEAN_FLAGS:
+            kwargs.update(nargs="?", const="true", metavar="true|false")
+        elif spec.name in _REPEATABLE:
+            kwargs.update(action="append", metavar="VALUE")
+        else:
+            kwargs.update(metavar="VALUE")
+        run.add_argument(f"--{spec.name}", **kwargs)  # type: ignore[arg-type]
+    commands.add_parser("action", help="run as the GitHub Action (reads INPUT_* variables)")
+    return parser
+
+
+def _raw_from_args(args: argparse.Namespace) -> dict[str, str]:
+    raw = {}
+    for spec in INPUTS:
+        value = getattr(args, spec.name, None)
+        if value is None:
+            raw[spec.name] = spec.default
+        elif isinstance(value, list):
+            raw[spec.name] = "\n".join(value)
+        else:
+            raw[spec.name] = str(value)
+    return raw
+
+
+def run_command(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    env = dict(environ)
+    if args.summary_file:
+        env["GITHUB_STEP_SUMMARY"] = args.summary_file
+        open(args.summary_file, "a").close()
+    context = GitHubContext.from_environ(env)
+    try:
+        workspace = workspace_root(env, args.workspace)
+        settings = build_settings(_raw_from_args(args), workspace)
+        require_a_gate(settings)
+    except ActionError as exc:
+        return fail_early(exc, env, in_actions=context.in_actions)
+    return execute(settings, context, env)
+
+
+def action_command(environ: Mapping[str, str]) -> int:
+    context = GitHubContext.from_environ(environ)
+    raw = raw_from_environ(environ)
+    token = raw.get("github-token", "")
+    if token:
+        from actions_toolkit import core
+
+        core.set_secret(token)  # masked in every later log line
+    try:
+        workspace = workspace_root(environ)
+        settings = build_settings(raw, workspace)
+        require_a_gate(settings)
+    except ActionError as exc:
+        return fail_early(exc, environ, in_actions=True)
+    return execute(settings, context, environ)
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    env = os.environ if environ is None else environ
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "run":
+            return run_command(args, env)
+        if args.command == "action":
+            return action_command(env)
+        parser.print_help()
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except ActionError as exc:
+        return fail_early(exc, env, in_actions=env.get("GITHUB_ACTIONS") == "true")
+    except Exception as exc:  # last line of defence: a message, never a traceback
+        if env.get("RUNNER_DEBUG") == "1" or env.get("IMPORTSPY_ACTION_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        message = (
+            f"Internal error: {type(exc).__name__}: {exc}. Re-run with RUNNER_DEBUG=1 for "
+            "details and please report it."
+        )
+        err = ActionError(message)
+        err.exit_code = EXIT_INTERNAL
+        return fail_early(err, env, in_actions=env.get("GITHUB_ACTIONS") == "true")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

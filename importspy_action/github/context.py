@@ -1,0 +1,101 @@
+"""The GitHub Actions run we are in, read from GITHUB_* variables and the event payload.
+
+For a pull request the commit under test is the PR's head, not GITHUB_SHA (the merge commit
+GitHub creates), so check runs and annotations land on the commit the author pushed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
+
+
+@dataclass(frozen=True)
+class GitHubContext:
+    repository: str = ""
+    sha: str = ""
+    ref: str = ""
+    event_name: str = ""
+    run_id: str = ""
+    job: str = ""
+    server_url: str = "https://github.com"
+    api_url: str = "https://api.github.com"
+    in_actions: bool = False
+    event: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> GitHubContext:
+        return cls(
+            repository=environ.get("GITHUB_REPOSITORY", ""),
+            sha=environ.get("GITHUB_SHA", ""),
+            ref=environ.get("GITHUB_REF", ""),
+            event_name=environ.get("GITHUB_EVENT_NAME", ""),
+            run_id=environ.get("GITHUB_RUN_ID", ""),
+            job=environ.get("GITHUB_JOB", ""),
+            server_url=(environ.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/"),
+            api_url=(environ.get("GITHUB_API_URL") or "https://api.github.com").rstrip("/"),
+            in_actions=environ.get("GITHUB_ACTIONS") == "true",
+            event=_read_event(environ.get("GITHUB_EVENT_PATH", "")),
+        )
+
+    @property
+    def pull_request(self) -> Mapping[str, Any] | None:
+        if self.event_name not in PULL_REQUEST_EVENTS:
+            return None
+        pr = self.event.get("pull_request")
+        return pr if isinstance(pr, dict) else None
+
+    @property
+    def head_sha(self) -> str:
+        """The commit to report on: the PR head for pull requests, else GITHUB_SHA."""
+        pr = self.pull_request
+        if pr is not None:
+            head = pr.get("head")
+            if isinstance(head, dict) and isinstance(head.get("sha"), str):
+                return str(head["sha"])
+        return self.sha
+
+    @property
+    def is_fork(self) -> bool:
+        pr = self.pull_request
+        if pr is None:
+            return False
+        head_repo = (pr.get("head") or {}).get("repo") or {}
+        base_repo = (pr.get("base") or {}).get("repo") or {}
+        return bool(head_repo.get("full_name")) and head_repo.get("full_name") != base_repo.get(
+            "full_name"
+        )
+
+    @property
+    def run_url(self) -> str:
+        if not (self.repository and self.run_id):
+            return ""
+        return f"{self.server_url}/{self.repository}/actions/runs/{self.run_id}"
+
+    def describe(self) -> dict[str, str]:
+        """Flat facts for the JSON report's `context`."""
+        facts = {
+            "repository": self.repository,
+            "sha": self.head_sha,
+            "ref": self.ref,
+            "event": self.event_name,
+            "run_id": self.run_id,
+            "job": self.job,
+            "run_url": self.run_url,
+        }
+        return {key: value for key, value in facts.items() if value}
+
+
+def _read_event(path: str) -> Mapping[str, Any]:
+    if not path:
+        return {}
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,61 @@
+"""Workflow-command annotations (::error file=...::) through actions-toolkit.
+
+The fallback when no check run could be published (no token, a fork PR, a read-only
+token) and the inline view in the log. GitHub shows at most 10 error and 10 warning
+annotations per step, so we emit at most that many per level, errors first, and one notice
+pointing at the job summary, which lists every finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from actions_toolkit import core
+
+from ..model import Finding, Report, Severity
+
+PER_LEVEL = 10
+_EMIT: dict[Severity, Callable[..., None]] = {
+    Severity.ERROR: core.error,
+    Severity.WARNING: core.warning,
+    Severity.NOTICE: core.notice,
+}
+
+
+def _properties(finding: Finding) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "title": f"{finding.title}",
+        "file": finding.path,
+        "start_line": finding.start_line,
+        "end_line": finding.last_line,
+    }
+    if finding.start_column and finding.last_line == finding.start_line:
+        props["start_column"] = finding.start_column
+        if finding.end_column:
+            props["end_column"] = max(finding.end_column, finding.start_column)
+    return props
+
+
+def emit(report: Report) -> int:
+    """Emit annotations; returns how many findings were left to the summary."""
+    shown = dict.fromkeys(Severity, 0)
+    left = 0
+    for finding in report.findings:
+        if shown[finding.severity] >= PER_LEVEL:
+            left += 1
+            continue
+        shown[finding.severity] += 1
+        _EMIT[finding.severity](finding.message, **_properties(finding))
+    if left:
+        core.notice(
+            f"{left} more findings are not annotated here (GitHub shows {PER_LEVEL} per level "
+            "per step); the job summary and the JSON report list all of them.",
+            title="ImportSpy: more findings",
+        )
+    return left
+
+
+def error_line(message: str, title: str = "ImportSpy") -> None:
+    """A run-level error (configuration, internal) as an annotation without a file."""
+    core.error(message, title=title)
