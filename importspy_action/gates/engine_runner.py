@@ -27,7 +27,9 @@ from ..errors import ToolError
 ENGINE_VERSION = "0.5.0"
 DECISION_SCHEMA = 1
 STARTUP_TIMEOUT = 60.0
-WORKER_MODULE = "importspy_action.gates.contracts_worker"
+WORKER_SCRIPT = Path(__file__).with_name("contracts_worker.py")
+"""Run as a script under `-I` (isolated): neither PYTHONPATH nor the current directory -- the
+user's workspace -- can shadow the engine's imports. The worker imports only importspy."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class _Worker:
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the child
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONIOENCODING="utf-8")
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-m", WORKER_MODULE],
+            [sys.executable, "-I", str(WORKER_SCRIPT)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,

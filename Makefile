@@ -1,0 +1,58 @@
+# Two commands set everything up on a fresh machine (each makes its own virtualenv):
+#   make demo   run the action's main job on the bundled examples/ project
+#   make test   run the whole test suite (lint, types, unit, integration, workflows, container)
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DEMO_OUT ?= demo-output
+
+.PHONY: demo test venv lint typecheck pytest lock bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+demo: venv
+	@rm -rf $(DEMO_OUT) && mkdir -p $(DEMO_OUT)
+	@echo "== importspy-action run on examples/ (some modules break their contracts on purpose)"
+	@status=0; $(VENV)/bin/importspy-action run --workspace examples \
+	    --contracts 'src/plugins/*.py' --contracts 'src/core/api.py: contracts/api.yml' \
+	    --json-report $(CURDIR)/$(DEMO_OUT)/importspy-report.json \
+	    --sarif $(CURDIR)/$(DEMO_OUT)/importspy.sarif \
+	    --summary-file $(CURDIR)/$(DEMO_OUT)/summary.md || status=$$?; \
+	echo; echo "== files written to $(DEMO_OUT)/:"; ls -l $(DEMO_OUT); \
+	echo; echo "== $(DEMO_OUT)/summary.md (the job summary)"; cat $(DEMO_OUT)/summary.md; \
+	echo; case $$status in \
+	  0) echo "Demo completed: every gate passed (exit 0).";; \
+	  1) echo "Demo completed: the gates failed as the examples intend (exit 1).";; \
+	  *) echo "Demo did not complete: exit $$status"; exit $$status;; \
+	esac
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: venv
+	$(VENV)/bin/mypy
+
+pytest: venv
+	$(VENV)/bin/pytest
+
+test: lint typecheck pytest
+
+# Regenerate the hash-pinned lock the Dockerfile installs from (all platforms, Python >= 3.10).
+lock: venv
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.10 \
+	    --generate-hashes --no-header -o requirements.lock
+
+bench: venv
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) benchmarks/contracts.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_OUT) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache
