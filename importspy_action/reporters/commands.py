@@ -8,33 +8,34 @@ pointing at the job summary, which lists every finding.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from actions_toolkit import core
+from actions_toolkit.command import issue_command
 
 from ..model import Finding, Report, Severity
 
 PER_LEVEL = 10
-_EMIT: dict[Severity, Callable[..., None]] = {
-    Severity.ERROR: core.error,
-    Severity.WARNING: core.warning,
-    Severity.NOTICE: core.notice,
-}
 
 
 def _properties(finding: Finding) -> dict[str, Any]:
+    """Only the properties that have values: the runner rejects empty ones (`col=`), which
+    actions-toolkit's AnnotationProperties would otherwise emit, so we build the dict here."""
     props: dict[str, Any] = {
-        "title": f"{finding.title}",
         "file": finding.path,
-        "start_line": finding.start_line,
-        "end_line": finding.last_line,
+        "line": finding.start_line,
+        "endLine": finding.last_line,
+        "title": finding.title,
     }
     if finding.start_column and finding.last_line == finding.start_line:
-        props["start_column"] = finding.start_column
+        props["col"] = finding.start_column
         if finding.end_column:
-            props["end_column"] = max(finding.end_column, finding.start_column)
+            props["endColumn"] = max(finding.end_column, finding.start_column)
     return props
+
+
+def annotate(finding: Finding) -> None:
+    issue_command(finding.severity.value, _properties(finding), finding.message)
 
 
 def emit(report: Report) -> int:
@@ -46,7 +47,7 @@ def emit(report: Report) -> int:
             left += 1
             continue
         shown[finding.severity] += 1
-        _EMIT[finding.severity](finding.message, **_properties(finding))
+        annotate(finding)
     if left:
         core.notice(
             f"{left} more findings are not annotated here (GitHub shows {PER_LEVEL} per level "
