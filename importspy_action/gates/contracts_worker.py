@@ -59,6 +59,22 @@ def _contract_errors(contract: Path) -> list[dict[str, Any]] | str:
     return "Contract was refused by the engine."
 
 
+def _warm_up(engine: Any, project_root: Path | None) -> None:
+    """Pay one-time costs (lazy imports, the installed-distribution map) before the first
+    module's deadline starts, so `timeout-per-module` measures that module alone."""
+    import tempfile
+
+    from importspy.domain import AdmissionRequest
+
+    with tempfile.TemporaryDirectory() as folder:
+        probe = Path(folder) / "importspy_action_warm_up.py"
+        probe.write_text("import importspy_action_warm_up_probe\n", encoding="utf-8")
+        try:
+            engine.check(AdmissionRequest(subject=probe, project_root=project_root))
+        except Exception as exc:  # warm-up is an optimisation; the real checks will report
+            print(f"warm-up failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+
 def main() -> int:
     # Our protocol owns stdout; anything else the engine prints goes to stderr.
     out = sys.stdout
@@ -77,6 +93,10 @@ def main() -> int:
         sys.path[:] = [site_packages, *_stdlib_paths()]
         sys.path_importer_cache.clear()
 
+    project_root = Path(config["project_root"]) if config.get("project_root") else None
+    engine = AdmissionEngine()
+    _warm_up(engine, project_root)
+
     schema = AdmissionDecision.model_fields["schema_version"].default
     _send(
         out,
@@ -88,8 +108,6 @@ def main() -> int:
             }
         },
     )
-    project_root = Path(config["project_root"]) if config.get("project_root") else None
-    engine = AdmissionEngine()
     for line in sys.stdin:
         job = json.loads(line)
         ident = job["id"]
