@@ -20,15 +20,23 @@ from __future__ import annotations
 import json
 import os
 import sys
-import sysconfig
 from pathlib import Path
 from typing import IO, Any
 
+CRASH_ENV = "IMPORTSPY_ACTION_TEST_CRASH_ON"
+"""Test-only fault injection: the worker aborts (a real process death, as a segfault or the
+memory cap would cause) when asked to check a module with this file name. A crash of the
+engine cannot be produced deterministically otherwise; the parent's recovery is what the
+tests exercise."""
+
 
 def _stdlib_paths() -> list[str]:
-    paths = sysconfig.get_paths()
-    keep = {paths["stdlib"], paths["platstdlib"]}
-    return [entry for entry in sys.path if entry and any(entry.startswith(p) for p in keep)]
+    """sys.path without any site-packages / dist-packages (venv, system, user, Debian)."""
+    return [
+        entry
+        for entry in sys.path
+        if entry and Path(entry).name not in {"site-packages", "dist-packages"}
+    ]
 
 
 def _send(stream: IO[str], payload: dict[str, Any]) -> None:
@@ -108,6 +116,7 @@ def main() -> int:
             }
         },
     )
+    crash_marker = os.environ.get(CRASH_ENV, "")
     for line in sys.stdin:
         job = json.loads(line)
         ident = job["id"]
@@ -115,6 +124,8 @@ def main() -> int:
         request = AdmissionRequest(
             subject=Path(job["subject"]), contract=contract, project_root=project_root
         )
+        if crash_marker and request.subject.name == crash_marker:
+            os.abort()  # fault injection for the crash-isolation tests (see CRASH_ENV)
         try:
             decision = engine.check(request)
         except ContractError as exc:
