@@ -95,15 +95,20 @@ def exit_code_of(results: list[GateResult]) -> int:
 
 def build_report(results: list[GateResult], settings: Settings, context: GitHubContext) -> Report:
     facts = context.describe()
+    code = exit_code_of(results)
     return Report(
         tool_version=__version__,
         engine_version=ENGINE_VERSION,
         gates=tuple(results),
         fail_on=settings.fail_on,
-        exit_code=exit_code_of(results),
+        exit_code=code,
         context=facts,
         jobs=(
-            {"job": facts.get("job", "local"), "result": "", "run_url": facts.get("run_url", "")},
+            {
+                "job": facts.get("job", "local"),
+                "result": "passed" if code == EXIT_PASSED else "failed",
+                "run_url": facts.get("run_url", ""),
+            },
         ),
         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
