@@ -57,7 +57,7 @@ def report(
         gates=(gate,),
         fail_on=fail_on,
         exit_code=1 if failing else 0,
-        context=dict(context or {"repository": "octo/demo", "sha": HEAD_SHA}),
+        context=dict(context or {"repository": "octo/demo", "sha": HEAD_SHA, "job": job}),
         jobs=({"job": job, "result": "failed" if failing else "passed"},),
     )
 
