@@ -182,6 +182,8 @@ def _publish(
     delivery: Delivery,
 ) -> None:
     """The check run; on any failure the caller's fallback (workflow commands) takes over."""
+    # if publishing crashes, an attempted publish counts as failed (`fail-on-report-error`)
+    delivery.publish_failed = bool(settings.github_token) and not settings.dry_run
     outcome = check_run.deliver_check_run(report, settings, context, environ, changes)
     delivery.published = outcome.published
     delivery.publish_failed = outcome.failed

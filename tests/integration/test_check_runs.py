@@ -330,3 +330,17 @@ def test_workflow_run_publisher_annotates_the_triggering_head_and_refuses_other_
     )
     assert code == 2
     assert len(api.check_runs) == 1
+
+
+def test_the_token_is_masked_first_and_never_printed(
+    api: GitHubServer,
+    actions_env: dict[str, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    api.script("POST", "/check-runs", Fault.server_error(502), Fault.bad_credentials())
+    _publish(tmp_path, actions_env, _errors(2))
+    captured = capsys.readouterr()
+    lines = [line for line in (captured.out + captured.err).splitlines() if "test-token" in line]
+    assert lines == ["::add-mask::test-token"]
+    assert all(r.headers["authorization"] == "token test-token" for r in api.requests)
