@@ -219,13 +219,16 @@ def test_unicode_and_oversize_text_is_made_to_fit(
 ) -> None:
     findings = [
         builders.finding(0, message="snake 🐍 " + "é" * 70_000, title="🐍" * 300),
+        builders.finding(99, path="src/🐍.py", expected="🐍" * 20_000),
         *[builders.finding(i, message=f"{i} " + "ü" * 2000) for i in range(1, 60)],
     ]
-    code = _publish(tmp_path, actions_env, findings)
+    code = _publish(tmp_path, actions_env, findings, "--check-name", "ImportSpy 🐍")
     assert code == 1
     assert api.rejections == []
     (run,) = api.check_runs.values()
-    assert len(run.annotations) == 60
+    assert len(run.annotations) == 61
+    assert run.name == "ImportSpy \\U0001F40D"
+    assert "src/\\U0001F40D.py" in {a["path"] for a in run.annotations}
     assert "\\U0001F40D" in run.annotations[0]["message"]
     text = run.output["text"]
     assert len(text.encode("utf-8")) <= 65_535
