@@ -301,6 +301,9 @@ def test_merges_matrix_reports_into_one_check_run(
     merged = json.loads((tmp_path / "importspy-report.json").read_text(encoding="utf-8"))
     assert [job["job"] for job in merged["jobs"]] == ["gates (py3.10)", "gates (py3.12)"]
     assert merged["counts"] == {"error": 2, "warning": 1, "notice": 0}
+    summary = Path(actions_env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert "| gates (py3.10) | failed | 2 | 0 | 0 |" in summary
+    assert "| gates (py3.12) | failed | 1 | 1 | 0 |" in summary
 
 
 def test_workflow_run_publisher_annotates_the_triggering_head_and_refuses_other_commits(

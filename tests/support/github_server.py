@@ -35,6 +35,12 @@ Interface (kept stable; the container tests use it too)::
   `Fault.reset_connection()` (the socket is closed with no answer).
 - `rejections`: the 422 answers given, with the reasons (assert a test sent valid bodies).
 
+Pointing the action at it (in-process or in the container, `--network=host`): set
+`GITHUB_API_URL=server.url`, `GITHUB_REPOSITORY`, the token as `INPUT_GITHUB-TOKEN`, and the
+fast-client variables of `tests.support.builders.FAST_API` (no write spacing, scaled retry
+waits, 1 s request timeout) so fault scenarios take milliseconds instead of minutes.
+`tests.support.builders.actions_env()` builds such an environment.
+
 Endpoints: GET /repos/{o}/{r}; POST /repos/{o}/{r}/check-runs; GET|PATCH
 /repos/{o}/{r}/check-runs/{id}; GET /repos/{o}/{r}/check-runs/{id}/annotations; GET
 /repos/{o}/{r}/commits/{ref}; GET /repos/{o}/{r}/commits/{ref}/check-runs (check_name,
