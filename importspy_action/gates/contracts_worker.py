@@ -23,6 +23,16 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
+DECISION_FIELDS = {
+    "schema_version",
+    "subject",
+    "engine_version",
+    "decision",
+    "violations",
+    "dependencies",
+    "runtime_required",
+}
+
 CRASH_ENV = "IMPORTSPY_ACTION_TEST_CRASH_ON"
 """Test-only fault injection: the worker aborts (a real process death, as a segfault or the
 memory cap would cause) when asked to check a module with this file name. A crash of the
@@ -136,7 +146,10 @@ def main() -> int:
         except Exception as exc:  # the engine failed on this module; the rest still run
             _send(out, {"id": ident, "tool_error": f"{type(exc).__name__}: {exc}"})
             continue
-        _send(out, {"id": ident, "decision": decision.model_dump(mode="json")})
+        # Only what the parent turns into findings; evidence lists are most of the bytes.
+        body = decision.model_dump_json(include=DECISION_FIELDS)
+        out.write(f'{{"id": {int(ident)}, "decision": {body}}}\n')
+        out.flush()
     return 0
 
 
