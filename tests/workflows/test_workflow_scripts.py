@@ -339,3 +339,49 @@ def test_e2e_assertion_accepts_the_expected_outputs(tmp_path: Path) -> None:
     assert os.linesep.join(["ok: step outcome = 'failure'", "ok: result = 'failed'"]) in (
         result.output
     )
+
+
+# -- ci.yml: the coverage gate of the build job -----------------------------------------
+
+HALF_COVERED = """\
+def covered():
+    return 1
+
+
+def uncovered():
+    return 2
+"""
+
+
+def coverage_project(tmp_path: Path) -> Path:
+    root = project(
+        tmp_path, "from demopkg import covered\n\ndef test_covered():\n    assert covered() == 1\n"
+    )
+    (root / "demopkg").mkdir()
+    (root / "demopkg" / "__init__.py").write_text(HALF_COVERED, encoding="utf-8")
+    return root
+
+
+def coverage_env(threshold: str) -> dict[str, str]:
+    return {"PACKAGE": "demopkg", "THRESHOLD": threshold, "TEST_PATHS": "tests"}
+
+
+def test_build_coverage_gate_fails_under_the_threshold_and_still_writes_the_report(
+    tmp_path: Path,
+) -> None:
+    root = coverage_project(tmp_path)
+    found = step("ci.yml", "build", "Full test suite with coverage")
+    result = run_step(found, root, coverage_env("80"), tmp_path)
+    assert result.returncode != 0
+    assert "Required test coverage of 80% not reached" in result.output
+    assert (root / "coverage.xml").is_file()
+    total = run_step(step("ci.yml", "build", "Total coverage"), root, {}, tmp_path)
+    assert total.outputs == {"total": "75.00"}
+
+
+def test_build_coverage_gate_passes_at_the_threshold(tmp_path: Path) -> None:
+    root = coverage_project(tmp_path)
+    found = step("ci.yml", "build", "Full test suite with coverage")
+    result = run_step(found, root, coverage_env("75"), tmp_path)
+    assert result.returncode == 0, result.output
+    assert "Required test coverage of 75% reached" in result.output
