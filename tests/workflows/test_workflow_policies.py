@@ -139,6 +139,20 @@ def test_credential_script_and_permission_rules_catch_violations() -> None:
     assert any("job upload:" in p for p in problems)
 
 
+def test_id_token_is_fine_where_an_attestation_is_signed() -> None:
+    snippet = wc.parse(
+        "on: push\npermissions: {}\njobs:\n"
+        "  image:\n    runs-on: x\n    permissions:\n      id-token: write\n"
+        "      attestations: write\n    steps:\n"
+        "      - uses: actions/attest-build-provenance@" + "c" * 40 + "\n"
+        "  test:\n    runs-on: x\n    permissions:\n      id-token: write\n    steps:\n"
+        "      - run: pytest\n"
+    )
+    assert wc.id_token_outside_upload(snippet) == [
+        "job test: id-token: write but it neither uploads nor signs"
+    ]
+
+
 # -- the release gate -------------------------------------------------------------------
 
 

@@ -266,15 +266,27 @@ def publishing_jobs(workflow: Workflow) -> set[str]:
     }
 
 
+# Actions whose job legitimately needs an OIDC token: the upload (or signing) happens there.
+# A workflow that publishes something else (a container image, say) adds its publisher here.
+OIDC_CONSUMERS = {
+    PYPI_PUBLISH: "PyPI Trusted Publishing and PEP 740 attestations",
+    "actions/attest-build-provenance": "build provenance attestations",
+    "actions/attest": "artifact attestations",
+    "sigstore/cosign-installer": "keyless cosign signatures",
+}
+
+
 def id_token_outside_upload(workflow: Workflow) -> list[str]:
-    """`id-token: write` mints OIDC tokens; only the job that uploads to PyPI may have it."""
+    """`id-token: write` mints OIDC tokens; only a job that uploads (or signs) may have it,
+    never the whole workflow, and every PyPI upload job has it itself."""
     problems = []
     if permission(workflow, "id-token") == "write":
         problems.append("id-token: write at workflow level (every job would get it)")
     uploaders = publishing_jobs(workflow)
     for job_id, job in jobs(workflow).items():
-        if permission(job, "id-token") == "write" and job_id not in uploaders:
-            problems.append(f"job {job_id}: id-token: write but it does not upload to PyPI")
+        consumes = any(step_uses(step, name) for step in steps(job) for name in OIDC_CONSUMERS)
+        if permission(job, "id-token") == "write" and not consumes:
+            problems.append(f"job {job_id}: id-token: write but it neither uploads nor signs")
         if job_id in uploaders and permission(job, "id-token") != "write":
             problems.append(f"job {job_id}: uploads to PyPI without its own id-token: write")
     return problems
