@@ -89,6 +89,20 @@ def test_only_a_full_lowercase_sha_counts_as_pinned(name: str, version: str) -> 
     assert wc.is_pinned(f"{name}@{version}") is expected
 
 
+@pytest.mark.parametrize("path", EVERY, ids=ids)
+def test_every_linter_ignore_is_explained_in_place(path: Path) -> None:
+    assert wc.unexplained_ignores(path.read_text(encoding="utf-8")) == []
+
+
+def test_ignore_rule_catches_a_bare_ignore() -> None:
+    bare = "jobs:\n  a:\n    uses: ./x.yml # zizmor: ignore[self-repository]\n"
+    assert wc.unexplained_ignores(bare) == [
+        "line 3: zizmor ignore without an explaining comment above"
+    ]
+    explained = "jobs:\n  a:\n    # same repository\n    uses: ./x.yml # zizmor: ignore[x]\n"
+    assert wc.unexplained_ignores(explained) == []
+
+
 # -- credentials, scripts, permissions ------------------------------------------------
 
 

@@ -223,6 +223,19 @@ def pinned_versions(text: str) -> dict[str, set[tuple[str, str]]]:
     return found
 
 
+def unexplained_ignores(text: str) -> list[str]:
+    """A `# zizmor: ignore[...]` must sit right under a comment that says why."""
+    problems = []
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if "zizmor: ignore[" not in line:
+            continue
+        previous = lines[number - 2].strip() if number > 1 else ""
+        if not previous.startswith("#"):
+            problems.append(f"line {number}: zizmor ignore without an explaining comment above")
+    return problems
+
+
 def checkouts_persisting_credentials(workflow: Workflow) -> list[str]:
     """actions/checkout writes the token into .git/config unless told not to."""
     problems = []
