@@ -217,6 +217,25 @@ def test_testpypi_has_its_own_job_and_pypi_keeps_attestations(path: Path) -> Non
             assert "skip-existing" not in options and "repository-url" not in options
 
 
+def test_own_release_follows_the_caller_template() -> None:
+    """Dogfooding: this repository releases with the very jobs it tells users to copy."""
+    own = wc.load(wc.WORKFLOWS_DIR / "release.yml")
+    template = wc.load(wc.EXAMPLE_WORKFLOWS_DIR / "release.yml")
+    assert wc.triggers(own) == wc.triggers(template)
+    own_jobs, template_jobs = wc.jobs(own), wc.jobs(template)
+    assert set(template_jobs) <= set(own_jobs)
+    assert own_jobs["build"]["uses"] == "./.github/workflows/publish.yml"
+    assert template_jobs["build"]["uses"].endswith("/.github/workflows/publish.yml@v1")
+    for job_id in set(template_jobs) - {"build"}:
+        mine, theirs = own_jobs[job_id], template_jobs[job_id]
+        for key in ("needs", "permissions", "if"):
+            assert mine.get(key) == theirs.get(key), (job_id, key)
+        assert [(s.get("uses"), sorted(s.get("with") or {})) for s in wc.steps(mine)] == [
+            (s.get("uses"), sorted(s.get("with") or {})) for s in wc.steps(theirs)
+        ], job_id
+    assert own_jobs["build"]["permissions"] == template_jobs["build"]["permissions"]
+
+
 def test_publish_builds_only_after_the_test_gate() -> None:
     doc = workflow("publish.yml")
     gate = wc.jobs(doc)["test"]
