@@ -23,7 +23,8 @@ from .gates import GATES
 from .gates.engine_runner import ENGINE_VERSION
 from .github.context import GitHubContext
 from .model import GateResult, GateStatus, Report, Severity
-from .reporters import commands, json_report, outputs, sarif, summary, terminal
+from .ranking import select
+from .reporters import check_run, commands, json_report, outputs, sarif, summary, terminal
 from .settings import Settings
 
 _NOT_CONFIGURED = {
@@ -65,14 +66,14 @@ def fails(*, findings_severities: list[Severity], fail_on: str) -> bool:
 def run_gates(settings: Settings, changes: ChangedLines | None) -> list[GateResult]:
     results = []
     configured = settings.gates_configured()
-    for name, runner in GATES.items():
+    for name in _NOT_CONFIGURED:  # every gate is listed, off ones say how to turn them on
         if name not in configured:
             results.append(
                 GateResult(gate=name, status=GateStatus.SKIPPED, notes=(_NOT_CONFIGURED[name],))
             )
             continue
         try:
-            result = runner(settings, changes)
+            result = GATES[name](settings, changes)
         except ActionError as exc:
             result = GateResult(
                 gate=name, status=GateStatus.ERROR, error=str(exc), exit_code=exc.exit_code
@@ -95,15 +96,20 @@ def exit_code_of(results: list[GateResult]) -> int:
 
 def build_report(results: list[GateResult], settings: Settings, context: GitHubContext) -> Report:
     facts = context.describe()
+    code = exit_code_of(results)
     return Report(
         tool_version=__version__,
         engine_version=ENGINE_VERSION,
         gates=tuple(results),
         fail_on=settings.fail_on,
-        exit_code=exit_code_of(results),
+        exit_code=code,
         context=facts,
         jobs=(
-            {"job": facts.get("job", "local"), "result": "", "run_url": facts.get("run_url", "")},
+            {
+                "job": facts.get("job", "local"),
+                "result": "passed" if code == EXIT_PASSED else "failed",
+                "run_url": facts.get("run_url", ""),
+            },
         ),
         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
@@ -133,6 +139,7 @@ def deliver(
     context: GitHubContext,
     environ: Mapping[str, str],
     out: TextIO,
+    changes: ChangedLines | None = None,
 ) -> Delivery:
     delivery = Delivery()
     ws = settings.workspace
@@ -156,8 +163,14 @@ def deliver(
         out.write("::endgroup::\n")
     out.flush()
 
+    # network last: everything above is already on disk / in the log
+    _safely(
+        delivery,
+        "check run",
+        lambda: _publish(report, settings, context, environ, changes, delivery),
+    )
     if in_actions and not delivery.published:
-        _safely(delivery, "annotations", lambda: _annotate(report))
+        _safely(delivery, "annotations", lambda: _annotate(report, settings, changes))
     if in_actions or environ.get("GITHUB_OUTPUT"):
         _safely(delivery, "step outputs", lambda: _outputs(report, delivery))
     for problem in delivery.problems:
@@ -165,8 +178,34 @@ def deliver(
     return delivery
 
 
-def _annotate(report: Report) -> None:
-    commands.emit(report)
+def _publish(
+    report: Report,
+    settings: Settings,
+    context: GitHubContext,
+    environ: Mapping[str, str],
+    changes: ChangedLines | None,
+    delivery: Delivery,
+) -> None:
+    """The check run; on any failure the caller's fallback (workflow commands) takes over."""
+    # if publishing crashes, an attempted publish counts as failed (`fail-on-report-error`)
+    delivery.publish_failed = bool(settings.github_token) and not settings.dry_run
+    outcome = check_run.deliver_check_run(report, settings, context, environ, changes)
+    delivery.published = outcome.published
+    delivery.publish_failed = outcome.failed
+    delivery.outputs.update(outcome.outputs)
+    if outcome.problem:
+        print(f"importspy-action: check run: {outcome.problem}", file=sys.stderr)
+    if outcome.notice:
+        if context.in_actions:
+            commands.notice_line(outcome.notice, title="ImportSpy: check run")
+        else:
+            print(f"importspy-action: {outcome.notice}", file=sys.stderr)
+
+
+def _annotate(report: Report, settings: Settings, changes: ChangedLines | None) -> None:
+    """Workflow-command annotations: the same selection and order as the check run's."""
+    chosen = select(report.findings, mode=settings.annotations, changes=changes, limit=None)
+    commands.emit(report, findings=chosen.findings)
 
 
 def _outputs(report: Report, delivery: Delivery) -> None:
@@ -183,7 +222,24 @@ def execute(
 ) -> int:
     results = run_gates(settings, changes)
     report = build_report(results, settings, context)
-    delivery = deliver(report, settings, context, environ, out)
+    return finish(report, settings, context, environ, out=out, changes=changes)
+
+
+def finish(
+    report: Report,
+    settings: Settings,
+    context: GitHubContext,
+    environ: Mapping[str, str],
+    *,
+    out: TextIO = sys.stdout,
+    changes: ChangedLines | None = None,
+) -> int:
+    """Deliver a report (from the gates or merged from files) and choose the exit code.
+
+    The exit code is the gates' verdict; a check run that could not be published changes it
+    only when the user opted in with `fail-on-report-error` (then at least 3).
+    """
+    delivery = deliver(report, settings, context, environ, out, changes)
     if delivery.publish_failed and settings.fail_on_report_error:
         return max(report.exit_code, EXIT_INTERNAL)
     return report.exit_code

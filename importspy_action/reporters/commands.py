@@ -8,54 +8,66 @@ pointing at the job summary, which lists every finding.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Any
 
-from actions_toolkit import core
+from actions_toolkit.command import issue_command
 
 from ..model import Finding, Report, Severity
 
 PER_LEVEL = 10
-_EMIT: dict[Severity, Callable[..., None]] = {
-    Severity.ERROR: core.error,
-    Severity.WARNING: core.warning,
-    Severity.NOTICE: core.notice,
-}
 
 
 def _properties(finding: Finding) -> dict[str, Any]:
+    """Only the properties that have values: the runner rejects empty ones (`col=`), which
+    actions-toolkit's AnnotationProperties would otherwise emit, so we build the dict here."""
     props: dict[str, Any] = {
-        "title": f"{finding.title}",
         "file": finding.path,
-        "start_line": finding.start_line,
-        "end_line": finding.last_line,
+        "line": finding.start_line,
+        "endLine": finding.last_line,
+        "title": finding.title,
     }
     if finding.start_column and finding.last_line == finding.start_line:
-        props["start_column"] = finding.start_column
+        props["col"] = finding.start_column
         if finding.end_column:
-            props["end_column"] = max(finding.end_column, finding.start_column)
+            props["endColumn"] = max(finding.end_column, finding.start_column)
     return props
 
 
-def emit(report: Report) -> int:
-    """Emit annotations; returns how many findings were left to the summary."""
+def annotate(finding: Finding) -> None:
+    issue_command(finding.severity.value, _properties(finding), finding.message)
+
+
+def emit(report: Report, findings: Sequence[Finding] | None = None) -> int:
+    """Emit annotations; returns how many findings were left to the summary.
+
+    `findings` (default: all, worst first) is the caller's ranked selection -- e.g. errors
+    and findings on changed lines first, or only changed lines for `annotations:
+    changed-lines` -- so GitHub's 10-per-level display shows the ones that matter.
+    """
     shown = dict.fromkeys(Severity, 0)
     left = 0
-    for finding in report.findings:
+    for finding in report.findings if findings is None else findings:
         if shown[finding.severity] >= PER_LEVEL:
             left += 1
             continue
         shown[finding.severity] += 1
-        _EMIT[finding.severity](finding.message, **_properties(finding))
+        annotate(finding)
     if left:
-        core.notice(
+        issue_command(
+            "notice",
+            {"title": "ImportSpy: more findings"},
             f"{left} more findings are not annotated here (GitHub shows {PER_LEVEL} per level "
             "per step); the job summary and the JSON report list all of them.",
-            title="ImportSpy: more findings",
         )
     return left
 
 
 def error_line(message: str, title: str = "ImportSpy") -> None:
     """A run-level error (configuration, internal) as an annotation without a file."""
-    core.error(message, title=title)
+    issue_command("error", {"title": title}, message)
+
+
+def notice_line(message: str, title: str = "ImportSpy") -> None:
+    """A run-level notice without a file (e.g. why no check run was published)."""
+    issue_command("notice", {"title": title}, message)
