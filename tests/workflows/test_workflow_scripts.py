@@ -178,6 +178,9 @@ def test_artifact_names_are_unique_per_run_attempt(tmp_path: Path) -> None:
     found = step("ci.yml", "build", "Name the coverage artifact")
     result = run_step(found, tmp_path, {"PREFIX": "mine"}, tmp_path)
     assert result.outputs == {"coverage-artifact": "mine-coverage-4242-2"}
+    found = step("ci.yml", "report", "Name the JSON report artifact")
+    result = run_step(found, tmp_path, {"PREFIX": "mine"}, tmp_path)
+    assert result.outputs == {"name": "mine-report-4242-2"}
     found = step("publish.yml", "build", "Name the artifact")
     result = run_step(found, tmp_path, {"PREFIX": "dists"}, tmp_path)
     assert result.outputs == {"artifact-name": "dists-4242-2"}
