@@ -223,3 +223,63 @@ def test_e2e_job_asserts_outputs_the_action_declares() -> None:
     assert referenced == {"result", "errors", "exit-code", "json-report", "sarif"}
     assert referenced <= set(OUTPUT_NAMES)
     assert "steps.gates.outcome" in str(assert_step["env"])
+
+
+# -- copy-paste examples ----------------------------------------------------------------
+
+YAML_BLOCK = re.compile(r"```yaml\n(.*?)```", re.S)
+
+
+def example_calls(text: str) -> list[tuple[str, dict[str, Any]]]:
+    """(workflow file name, job) for every job in a ```yaml block that calls ci.yml/publish.yml."""
+    calls = []
+    for block in YAML_BLOCK.findall(text):
+        document = wc.parse(block)
+        for job in wc.jobs(document).values():
+            ref = str(job.get("uses", ""))
+            match = re.search(r"/\.github/workflows/(ci|publish)\.yml@", ref)
+            if match:
+                calls.append((f"{match.group(1)}.yml", job))
+    return calls
+
+
+def example_call_problems(name: str, job: dict[str, Any]) -> list[str]:
+    inputs = wc.triggers(wc.load(wc.WORKFLOWS_DIR / name))["workflow_call"]["inputs"]
+    given = set(job.get("with") or {})
+    problems = [f"{name}: unknown input {key!r}" for key in sorted(given - set(inputs))]
+    required = {key for key, spec in inputs.items() if spec.get("required")}
+    problems += [f"{name}: required input {key!r} missing" for key in sorted(required - given)]
+    perms = job.get("permissions") or {}
+    for scope, level in (("contents", "read"), ("checks", "write")):
+        if perms.get(scope) != level:
+            problems.append(f"{name}: the calling job must grant {scope}: {level}")
+    return problems
+
+
+@pytest.mark.parametrize(
+    "path",
+    [WORKFLOWS_DOC, README, wc.EXAMPLE_WORKFLOWS_DIR / "release.yml"],
+    ids=lambda p: p.name,
+)
+def test_copy_paste_examples_call_the_workflows_correctly(path: Any) -> None:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".yml":
+        text = f"```yaml\n{text}```"
+    calls = example_calls(text)
+    assert calls, f"no example call in {path.name}"
+    for name, job in calls:
+        assert example_call_problems(name, job) == []
+
+
+def test_example_call_check_catches_a_wrong_example() -> None:
+    wrong = (
+        "```yaml\njobs:\n  ci:\n    uses: org/x/.github/workflows/ci.yml@v1\n"
+        "    permissions: { contents: read }\n    with:\n      python-version: '3.12'\n"
+        "      pythons: '[]'\n```\n"
+    )
+    [(name, job)] = example_calls(wrong)
+    assert example_call_problems(name, job) == [
+        "ci.yml: unknown input 'pythons'",
+        "ci.yml: required input 'package' missing",
+        "ci.yml: the calling job must grant checks: write",
+    ]
