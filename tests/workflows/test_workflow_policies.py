@@ -61,6 +61,40 @@ def test_one_sha_and_version_per_action_across_all_files() -> None:
     assert mixed == {}
 
 
+# The first release of each action whose action.yml declares `runs.using: node24` (node20
+# actions are being removed from the runners). upload-artifact v5 and download-artifact v5/v6
+# only "support" node24 and still default to node20.
+FIRST_NODE24_MAJOR = {
+    "actions/checkout": 5,
+    "actions/setup-python": 6,
+    "actions/upload-artifact": 6,
+    "actions/download-artifact": 7,
+    "actions/cache": 5,
+}
+
+
+def node20_pins(pins: dict[str, set[tuple[str, str]]]) -> list[str]:
+    problems = []
+    for name, versions in pins.items():
+        minimum = FIRST_NODE24_MAJOR.get(name)
+        for _, version in versions:
+            if minimum is not None and int(version.lstrip("v").split(".")[0]) < minimum:
+                problems.append(f"{name} {version} runs on node20 (node24 from v{minimum})")
+    return problems
+
+
+@pytest.mark.parametrize("path", EVERY, ids=ids)
+def test_no_action_is_pinned_to_a_node20_release(path: Path) -> None:
+    assert node20_pins(wc.pinned_versions(path.read_text(encoding="utf-8"))) == []
+
+
+def test_node20_rule_catches_an_old_major() -> None:
+    text = "      - uses: actions/upload-artifact@" + "a" * 40 + " # v5.0.0\n"
+    assert node20_pins(wc.pinned_versions(text)) == [
+        "actions/upload-artifact v5.0.0 runs on node20 (node24 from v6)"
+    ]
+
+
 def test_pinning_rules_catch_tags_branches_and_missing_comments() -> None:
     snippet = wc.parse(
         "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n"
