@@ -15,6 +15,7 @@ from typing import Any
 
 from ..model import Finding, GateStatus, Report, Severity
 from ..ranking import Selection
+from ..reporters.summary import cell
 from . import limits
 
 LEVELS = {Severity.ERROR: "failure", Severity.WARNING: "warning", Severity.NOTICE: "notice"}
@@ -102,11 +103,6 @@ def to_annotation(finding: Finding) -> dict[str, Any]:
     return annotation
 
 
-def _cell(text: str) -> str:
-    cleaned = " ".join(str(text).split())
-    return cleaned.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
-
-
 def _summary(report: Report, selection: Selection, notes: Sequence[str]) -> str:
     verdict = "✅ passed" if report.passed else "❌ failed"
     head = [
@@ -124,7 +120,7 @@ def _summary(report: Report, selection: Selection, notes: Sequence[str]) -> str:
     head.append("")
     for gate in report.gates:
         if gate.error:
-            head.append(f"- ⚠️ {gate.gate}: {_cell(gate.error)}")
+            head.append(f"- ⚠️ {gate.gate}: {cell(gate.error)}")
     annotated = len(selection.findings)
     line = f"Annotations: {annotated} of {selection.total} findings."
     if selection.capped:
@@ -133,7 +129,7 @@ def _summary(report: Report, selection: Selection, notes: Sequence[str]) -> str:
             "budget); the details below, the job summary and the JSON report list every one."
         )
     head.append(line)
-    head.extend(f"- {_cell(note)}" for note in (selection.note, *notes) if note)
+    head.extend(f"- {cell(note)}" for note in (selection.note, *notes) if note)
     job_lines: list[str] = []
     if len(report.jobs) > 1:
         job_lines = [
@@ -145,7 +141,7 @@ def _summary(report: Report, selection: Selection, notes: Sequence[str]) -> str:
             raw_counts = job.get("counts")
             job_counts: Mapping[str, Any] = raw_counts if isinstance(raw_counts, dict) else {}
             job_lines.append(
-                f"| {_cell(str(job.get('job', '?')))} | {_cell(str(job.get('result', '')))} | "
+                f"| {cell(str(job.get('job', '?')))} | {cell(str(job.get('result', '')))} | "
                 f"{job_counts.get('error', 0)} | {job_counts.get('warning', 0)} | "
                 f"{job_counts.get('notice', 0)} |"
             )
@@ -171,8 +167,8 @@ def _text(findings: Sequence[Finding]) -> str:
         if finding.last_line != finding.start_line:
             where += f"-{finding.last_line}"
         rows.append(
-            f"| {finding.severity.value} | `{_cell(where)}` | {_cell(finding.code)} | "
-            f"{_cell(finding.message)} |"
+            f"| {finding.severity.value} | `{cell(where)}` | {cell(finding.code)} | "
+            f"{cell(finding.message)} |"
         )
     return limits.join_within(
         head,
