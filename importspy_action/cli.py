@@ -13,10 +13,18 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from . import __version__
-from .errors import EXIT_INTERNAL, ActionError
+from .errors import EXIT_INTERNAL, ActionError, ConfigError
 from .github.context import GitHubContext
+from .publishing import changes_for, publish_reports
 from .run import execute, fail_early
-from .settings import INPUTS, build_settings, raw_from_environ, require_a_gate, workspace_root
+from .settings import (
+    INPUTS,
+    Settings,
+    build_settings,
+    raw_from_environ,
+    require_a_gate,
+    workspace_root,
+)
 
 _BOOLEAN_FLAGS = {"lint", "dry-run", "fail-on-report-error"}
 _REPEATABLE = {"contracts", "ignore", "severity"}
@@ -34,8 +42,30 @@ def _parser() -> argparse.ArgumentParser:
         help="run the configured gates here and print the report",
         description="Run the gates locally. Every flag has the name of an action input.",
     )
-    run.add_argument("--workspace", help="repository root (default: $GITHUB_WORKSPACE or .)")
-    run.add_argument(
+    _add_input_flags(run)
+    publish = commands.add_parser(
+        "publish",
+        help="merge JSON reports and publish them as one check run, summary and outputs",
+        description=(
+            "Read one or more JSON reports (matrix jobs, or the report an unprivileged "
+            "pull_request workflow uploaded), merge them and publish one check run. No gate "
+            "runs. See docs/forks.md for the two-stage flow."
+        ),
+    )
+    publish.add_argument(
+        "report_globs",
+        nargs="*",
+        metavar="REPORTS",
+        help="globs of JSON reports (default: the `--reports` flag / `reports` input)",
+    )
+    _add_input_flags(publish)
+    commands.add_parser("action", help="run as the GitHub Action (reads INPUT_* variables)")
+    return parser
+
+
+def _add_input_flags(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--workspace", help="repository root (default: $GITHUB_WORKSPACE or .)")
+    command.add_argument(
         "--summary-file",
         help="also write the markdown job summary to this file (default: $GITHUB_STEP_SUMMARY)",
     )
@@ -47,9 +77,7 @@ def _parser() -> argparse.ArgumentParser:
             kwargs.update(action="append", metavar="VALUE")
         else:
             kwargs.update(metavar="VALUE")
-        run.add_argument(f"--{spec.name}", **kwargs)  # type: ignore[arg-type]
-    commands.add_parser("action", help="run as the GitHub Action (reads INPUT_* variables)")
-    return parser
+        command.add_argument(f"--{spec.name}", **kwargs)  # type: ignore[arg-type]
 
 
 def _raw_from_args(args: argparse.Namespace) -> dict[str, str]:
@@ -65,36 +93,54 @@ def _raw_from_args(args: argparse.Namespace) -> dict[str, str]:
     return raw
 
 
+def _mask(token: str, context: GitHubContext) -> None:
+    if token and context.in_actions:
+        from actions_toolkit import core
+
+        core.set_secret(token)  # masked in every later log line
+
+
+def _dispatch(settings: Settings, context: GitHubContext, environ: Mapping[str, str]) -> int:
+    """Gates on the workspace, or -- with `reports` -- merge and publish existing reports."""
+    if settings.merge_mode:
+        return publish_reports(settings, context, environ)
+    return execute(settings, context, environ, changes=changes_for(settings, context, environ))
+
+
 def run_command(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     env = dict(environ)
     if args.summary_file:
         env["GITHUB_STEP_SUMMARY"] = args.summary_file
         open(args.summary_file, "a").close()
     context = GitHubContext.from_environ(env)
+    raw = _raw_from_args(args)
+    if getattr(args, "report_globs", None):
+        raw["reports"] = "\n".join(args.report_globs)
+    _mask(raw.get("github-token", ""), context)
     try:
         workspace = workspace_root(env, args.workspace)
-        settings = build_settings(_raw_from_args(args), workspace)
+        settings = build_settings(raw, workspace)
+        if args.command == "publish" and not settings.merge_mode:
+            raise ConfigError(
+                "publish needs reports: give globs of JSON reports as arguments or `--reports`."
+            )
         require_a_gate(settings)
     except ActionError as exc:
         return fail_early(exc, env, in_actions=context.in_actions)
-    return execute(settings, context, env)
+    return _dispatch(settings, context, env)
 
 
 def action_command(environ: Mapping[str, str]) -> int:
     context = GitHubContext.from_environ(environ)
     raw = raw_from_environ(environ)
-    token = raw.get("github-token", "")
-    if token:
-        from actions_toolkit import core
-
-        core.set_secret(token)  # masked in every later log line
+    _mask(raw.get("github-token", ""), context)
     try:
         workspace = workspace_root(environ)
         settings = build_settings(raw, workspace)
         require_a_gate(settings)
     except ActionError as exc:
         return fail_early(exc, environ, in_actions=True)
-    return execute(settings, context, environ)
+    return _dispatch(settings, context, environ)
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
@@ -102,7 +148,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "run":
+        if args.command in ("run", "publish"):
             return run_command(args, env)
         if args.command == "action":
             return action_command(env)

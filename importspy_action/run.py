@@ -23,7 +23,8 @@ from .gates import GATES
 from .gates.engine_runner import ENGINE_VERSION
 from .github.context import GitHubContext
 from .model import GateResult, GateStatus, Report, Severity
-from .reporters import commands, json_report, outputs, sarif, summary, terminal
+from .ranking import select
+from .reporters import check_run, commands, json_report, outputs, sarif, summary, terminal
 from .settings import Settings
 
 _NOT_CONFIGURED = {
@@ -133,6 +134,7 @@ def deliver(
     context: GitHubContext,
     environ: Mapping[str, str],
     out: TextIO,
+    changes: ChangedLines | None = None,
 ) -> Delivery:
     delivery = Delivery()
     ws = settings.workspace
@@ -156,8 +158,14 @@ def deliver(
         out.write("::endgroup::\n")
     out.flush()
 
+    # network last: everything above is already on disk / in the log
+    _safely(
+        delivery,
+        "check run",
+        lambda: _publish(report, settings, context, environ, changes, delivery),
+    )
     if in_actions and not delivery.published:
-        _safely(delivery, "annotations", lambda: _annotate(report))
+        _safely(delivery, "annotations", lambda: _annotate(report, settings, changes))
     if in_actions or environ.get("GITHUB_OUTPUT"):
         _safely(delivery, "step outputs", lambda: _outputs(report, delivery))
     for problem in delivery.problems:
@@ -165,8 +173,32 @@ def deliver(
     return delivery
 
 
-def _annotate(report: Report) -> None:
-    commands.emit(report)
+def _publish(
+    report: Report,
+    settings: Settings,
+    context: GitHubContext,
+    environ: Mapping[str, str],
+    changes: ChangedLines | None,
+    delivery: Delivery,
+) -> None:
+    """The check run; on any failure the caller's fallback (workflow commands) takes over."""
+    outcome = check_run.deliver_check_run(report, settings, context, environ, changes)
+    delivery.published = outcome.published
+    delivery.publish_failed = outcome.failed
+    delivery.outputs.update(outcome.outputs)
+    if outcome.problem:
+        print(f"importspy-action: check run: {outcome.problem}", file=sys.stderr)
+    if outcome.notice:
+        if context.in_actions:
+            commands.notice_line(outcome.notice, title="ImportSpy: check run")
+        else:
+            print(f"importspy-action: {outcome.notice}", file=sys.stderr)
+
+
+def _annotate(report: Report, settings: Settings, changes: ChangedLines | None) -> None:
+    """Workflow-command annotations: the same selection and order as the check run's."""
+    chosen = select(report.findings, mode=settings.annotations, changes=changes, limit=None)
+    commands.emit(report, findings=chosen.findings)
 
 
 def _outputs(report: Report, delivery: Delivery) -> None:
@@ -183,7 +215,24 @@ def execute(
 ) -> int:
     results = run_gates(settings, changes)
     report = build_report(results, settings, context)
-    delivery = deliver(report, settings, context, environ, out)
+    return finish(report, settings, context, environ, out=out, changes=changes)
+
+
+def finish(
+    report: Report,
+    settings: Settings,
+    context: GitHubContext,
+    environ: Mapping[str, str],
+    *,
+    out: TextIO = sys.stdout,
+    changes: ChangedLines | None = None,
+) -> int:
+    """Deliver a report (from the gates or merged from files) and choose the exit code.
+
+    The exit code is the gates' verdict; a check run that could not be published changes it
+    only when the user opted in with `fail-on-report-error` (then at least 3).
+    """
+    delivery = deliver(report, settings, context, environ, out, changes)
     if delivery.publish_failed and settings.fail_on_report_error:
         return max(report.exit_code, EXIT_INTERNAL)
     return report.exit_code

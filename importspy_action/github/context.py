@@ -51,22 +51,60 @@ class GitHubContext:
         return pr if isinstance(pr, dict) else None
 
     @property
+    def workflow_run(self) -> Mapping[str, Any] | None:
+        """The triggering run of a `workflow_run` event (the two-stage publishing flow)."""
+        if self.event_name != "workflow_run":
+            return None
+        run = self.event.get("workflow_run")
+        return run if isinstance(run, dict) else None
+
+    @property
     def head_sha(self) -> str:
-        """The commit to report on: the PR head for pull requests, else GITHUB_SHA."""
+        """The commit to report on: the PR head for pull requests, the triggering run's head
+        commit for `workflow_run` events, else GITHUB_SHA."""
         pr = self.pull_request
         if pr is not None:
             head = pr.get("head")
             if isinstance(head, dict) and isinstance(head.get("sha"), str):
                 return str(head["sha"])
+        run = self.workflow_run
+        if run is not None and isinstance(run.get("head_sha"), str):
+            return str(run["head_sha"])
         return self.sha
+
+    @property
+    def base_sha(self) -> str:
+        pr = self.pull_request
+        base = (pr or {}).get("base")
+        if isinstance(base, dict) and isinstance(base.get("sha"), str):
+            return str(base["sha"])
+        return ""
+
+    @property
+    def pull_request_number(self) -> int | None:
+        pr = self.pull_request
+        if pr is not None:
+            number = pr.get("number", self.event.get("number"))
+            return number if isinstance(number, int) else None
+        run = self.workflow_run
+        pulls = (run or {}).get("pull_requests")
+        if isinstance(pulls, list) and pulls and isinstance(pulls[0], dict):
+            number = pulls[0].get("number")
+            return number if isinstance(number, int) else None
+        return None
 
     @property
     def is_fork(self) -> bool:
         pr = self.pull_request
-        if pr is None:
-            return False
-        head_repo = (pr.get("head") or {}).get("repo") or {}
-        base_repo = (pr.get("base") or {}).get("repo") or {}
+        if pr is not None:
+            head_repo = (pr.get("head") or {}).get("repo") or {}
+            base_repo = (pr.get("base") or {}).get("repo") or {}
+        else:
+            run = self.workflow_run
+            if run is None:
+                return False
+            head_repo = run.get("head_repository") or {}
+            base_repo = run.get("repository") or {}
         return bool(head_repo.get("full_name")) and head_repo.get("full_name") != base_repo.get(
             "full_name"
         )
@@ -87,6 +125,8 @@ class GitHubContext:
             "run_id": self.run_id,
             "job": self.job,
             "run_url": self.run_url,
+            "pull_request": str(self.pull_request_number or ""),
+            "base_sha": self.base_sha,
         }
         return {key: value for key, value in facts.items() if value}
 

@@ -8,6 +8,7 @@ pointing at the job summary, which lists every finding.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from actions_toolkit import core
@@ -38,11 +39,16 @@ def annotate(finding: Finding) -> None:
     issue_command(finding.severity.value, _properties(finding), finding.message)
 
 
-def emit(report: Report) -> int:
-    """Emit annotations; returns how many findings were left to the summary."""
+def emit(report: Report, findings: Sequence[Finding] | None = None) -> int:
+    """Emit annotations; returns how many findings were left to the summary.
+
+    `findings` (default: all, worst first) is the caller's ranked selection -- e.g. errors
+    and findings on changed lines first, or only changed lines for `annotations:
+    changed-lines` -- so GitHub's 10-per-level display shows the ones that matter.
+    """
     shown = dict.fromkeys(Severity, 0)
     left = 0
-    for finding in report.findings:
+    for finding in report.findings if findings is None else findings:
         if shown[finding.severity] >= PER_LEVEL:
             left += 1
             continue
@@ -60,3 +66,8 @@ def emit(report: Report) -> int:
 def error_line(message: str, title: str = "ImportSpy") -> None:
     """A run-level error (configuration, internal) as an annotation without a file."""
     core.error(message, title=title)
+
+
+def notice_line(message: str, title: str = "ImportSpy") -> None:
+    """A run-level notice without a file (e.g. why no check run was published)."""
+    core.notice(message, title=title)

@@ -1,0 +1,227 @@
+"""Which lines this run's change touched: `git diff` in the workspace, else the PR files API.
+
+- pull_request events: the diff from the merge base of the PR's base and head commits to the
+  head -- exactly GitHub's "Files changed" view. actions/checkout makes a depth-1 clone of the
+  merge commit, so the base and history are usually missing: they are fetched
+  (`git fetch --depth=N`, deepening until a merge base appears).
+- push events (and anything else) with the `base-ref` input: the diff from the merge base of
+  `base-ref` and HEAD.
+- Fallback for pull requests when git cannot answer (no .git, no network for fetch): the
+  pull-request files API, paginated. GitHub lists at most 3000 files there and omits the
+  patch of very large or binary files; its diff media type refuses more than 300 files, which
+  is why it is not used. Each limitation is reported as a note, never silently.
+
+git runs with `-c safe.directory=*`: the workspace is owned by the runner user while a
+container action runs as root, and git refuses such repositories otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diff import ChangedLines, from_patches, parse_unified_diff
+from .context import GitHubContext
+
+GIT_TIMEOUT = 120
+FETCH_DEPTHS = (50, 500, 5000)
+MAX_API_FILES = 3000
+
+
+@dataclass(frozen=True)
+class ChangesResult:
+    changes: ChangedLines | None
+    notes: tuple[str, ...] = field(default=())
+
+
+class GitError(Exception):
+    pass
+
+
+class Git:
+    """git in one repository, never prompting, never trusting the directory's owner."""
+
+    def __init__(self, root: Path, environ: Mapping[str, str] | None = None) -> None:
+        self.root = root
+        env = dict(os.environ if environ is None else environ)
+        env.update(GIT_TERMINAL_PROMPT="0", GIT_ASKPASS="/bin/true", LC_ALL="C")
+        self._env = env
+
+    def __call__(self, *args: str, check: bool = True) -> str:
+        try:
+            done = subprocess.run(
+                ["git", "-c", "safe.directory=*", "-C", str(self.root), *args],
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                timeout=GIT_TIMEOUT,
+                env=self._env,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise GitError(f"git {args[0]}: {exc}") from None
+        if check and done.returncode != 0:
+            raise GitError(f"git {' '.join(args[:2])}: {done.stderr.strip()[:300]}")
+        return done.stdout
+
+    def has_commit(self, rev: str) -> bool:
+        return bool(self("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False))
+
+    def merge_base(self, base: str, head: str) -> str | None:
+        out = self("merge-base", base, head, check=False).strip()
+        return out or None
+
+
+def _diff(git: Git, base: str, head: str, label: str) -> ChangedLines:
+    text = git("diff", "--unified=0", "--no-color", "--no-ext-diff", "-M", base, head, "--")
+    return parse_unified_diff(text, source=label)
+
+
+def _ensure(git: Git, rev: str, remote: str = "origin") -> None:
+    if not git.has_commit(rev):
+        git("fetch", "--no-tags", "--quiet", f"--depth={FETCH_DEPTHS[0]}", remote, rev)
+
+
+def _merge_base_deepening(git: Git, base: str, head: str, remote: str = "origin") -> str:
+    """Fetch more history of both sides until they meet (shallow clones start at depth 1)."""
+    found = git.merge_base(base, head)
+    shallow = git("rev-parse", "--is-shallow-repository", check=False).strip() == "true"
+    for depth in FETCH_DEPTHS:
+        if found or not shallow:
+            break
+        git("fetch", "--no-tags", "--quiet", f"--deepen={depth}", remote, check=False)
+        git("fetch", "--no-tags", "--quiet", f"--depth={depth}", remote, base, head, check=False)
+        found = git.merge_base(base, head)
+        shallow = git("rev-parse", "--is-shallow-repository", check=False).strip() == "true"
+    if not found:
+        raise GitError(f"no merge base between {base[:12]} and {head[:12]}")
+    return found
+
+
+def changes_from_git(
+    root: Path, base: str, head: str, *, environ: Mapping[str, str] | None = None
+) -> ChangedLines:
+    git = Git(root, environ)
+    git("rev-parse", "--git-dir")
+    _ensure(git, base)
+    _ensure(git, head)
+    merge_base = _merge_base_deepening(git, base, head)
+    return _diff(git, merge_base, head, f"git diff {base[:12]}...{head[:12]}")
+
+
+def _resolve_ref(git: Git, ref: str) -> str:
+    for candidate in (f"origin/{ref}", ref):
+        if git.has_commit(candidate):
+            return candidate
+    git("fetch", "--no-tags", "--quiet", f"--depth={FETCH_DEPTHS[0]}", "origin", ref)
+    return "FETCH_HEAD"
+
+
+def changes_from_base_ref(
+    root: Path, base_ref: str, *, environ: Mapping[str, str] | None = None
+) -> ChangedLines:
+    git = Git(root, environ)
+    git("rev-parse", "--git-dir")
+    base = git("rev-parse", _resolve_ref(git, base_ref)).strip()
+    head = git("rev-parse", "HEAD").strip()
+    merge_base = _merge_base_deepening(git, base, head)
+    return _diff(git, merge_base, head, f"git diff {base_ref}...HEAD")
+
+
+PullFiles = Callable[[int], list[tuple[str, str | None, str | None]]]
+"""Pull-request number -> (filename, previous_filename, patch or None) per changed file."""
+
+
+def changes_from_api(number: int, list_files: PullFiles) -> ChangesResult:
+    files = list_files(number)
+    notes = []
+    if len(files) >= MAX_API_FILES:
+        notes.append(
+            f"GitHub's pull-request files API lists at most {MAX_API_FILES} files; lines "
+            "changed in further files are unknown"
+        )
+    without_patch = [name for name, _, patch in files if patch is None]
+    if without_patch:
+        notes.append(
+            f"GitHub gave no patch for {len(without_patch)} file(s) (binary or too large); "
+            "they count as changed files with unknown lines"
+        )
+    patches = [(name, previous, patch or "") for name, previous, patch in files]
+    changes = from_patches(patches, source=f"pull request #{number} files API")
+    return ChangesResult(changes, tuple(notes))
+
+
+def github_pull_files(
+    token: str, api_url: str, repository: str, **client_options: object
+) -> PullFiles:
+    """The files API through PyGithub (paginated, 100 per page)."""
+
+    def list_files(number: int) -> list[tuple[str, str | None, str | None]]:
+        from github import Auth, Github
+
+        gh = Github(
+            auth=Auth.Token(token),
+            base_url=api_url,
+            per_page=100,
+            lazy=True,
+            **client_options,  # type: ignore[arg-type]
+        )
+        pull = gh.get_repo(repository).get_pull(number)
+        result: list[tuple[str, str | None, str | None]] = []
+        for item in pull.get_files():
+            result.append((item.filename, item.previous_filename, item.patch))
+            if len(result) >= MAX_API_FILES:
+                break
+        return result
+
+    return list_files
+
+
+def compute_changes(
+    root: Path,
+    context: GitHubContext,
+    *,
+    base_ref: str = "",
+    list_files: PullFiles | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> ChangesResult:
+    """The run's changed lines, or None with a note saying why they are unknown."""
+    pr = context.pull_request
+    if pr is not None:
+        base = str((pr.get("base") or {}).get("sha") or "")
+        head = context.head_sha
+        number = pr.get("number") or context.event.get("number")
+        git_problem = ""
+        if base and head:
+            try:
+                return ChangesResult(changes_from_git(root, base, head, environ=environ))
+            except GitError as exc:
+                git_problem = str(exc)
+        else:
+            git_problem = "the event has no base/head SHA"
+        if list_files is not None and isinstance(number, int):
+            try:
+                result = changes_from_api(number, list_files)
+            except Exception as exc:  # the API fallback failing leaves changes unknown
+                return ChangesResult(
+                    None,
+                    (
+                        f"changed lines unknown: git failed ({git_problem}) and the "
+                        f"pull-request files API failed ({type(exc).__name__}: {exc})",
+                    ),
+                )
+            return ChangesResult(
+                result.changes,
+                (f"git could not diff ({git_problem}); used the files API", *result.notes),
+            )
+        return ChangesResult(None, (f"changed lines unknown: {git_problem}",))
+    if base_ref:
+        try:
+            return ChangesResult(changes_from_base_ref(root, base_ref, environ=environ))
+        except GitError as exc:
+            return ChangesResult(None, (f"changed lines unknown: `base-ref` {base_ref}: {exc}",))
+    return ChangesResult(None)

@@ -1,0 +1,228 @@
+"""A Report -> the exact request bodies of one check run (pure: no network, no clock).
+
+Requests are planned to use the fewest GitHub allows: the API takes at most 50 annotations per
+request, so N annotations need ceil(N/50) requests, and this plan uses exactly
+max(1, ceil(N/50)): the first batch rides on the create, the last batch on the completing
+update. Nothing here depends on the answers, which is what lets `dry-run` write the very
+payloads a real run sends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Finding, GateStatus, Report, Severity
+from ..ranking import Selection
+from . import limits
+
+LEVELS = {Severity.ERROR: "failure", Severity.WARNING: "warning", Severity.NOTICE: "notice"}
+_STATUS = {
+    GateStatus.PASSED: "✅ passed",
+    GateStatus.FAILED: "❌ failed",
+    GateStatus.ERROR: "⚠️ could not run",
+    GateStatus.SKIPPED: "➖ off",
+}
+
+
+@dataclass(frozen=True)
+class CheckRunPlan:
+    """Bodies to send in order: `create` (POST), then `updates` (PATCH, the last completes)."""
+
+    create: dict[str, Any]
+    updates: tuple[dict[str, Any], ...]
+    annotations: int
+    conclusion: str
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def requests(self) -> int:
+        return 1 + len(self.updates)
+
+    def bodies(self) -> list[dict[str, Any]]:
+        return [self.create, *self.updates]
+
+
+def conclusion_for(report: Report) -> str:
+    """failure when the step fails; neutral when `fail-on: never` hides findings; else success."""
+    if report.exit_code != 0:
+        return "failure"
+    if report.fail_on == "never" and report.findings:
+        return "neutral"
+    return "success"
+
+
+def _counts_phrase(counts: Mapping[str, int]) -> str:
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    return ", ".join(
+        (
+            plural(counts["error"], "error"),
+            plural(counts["warning"], "warning"),
+            plural(counts["notice"], "notice"),
+        )
+    )
+
+
+def output_title(report: Report) -> str:
+    verdict = "passed" if report.passed else "failed"
+    return limits.title(f"{verdict}: {_counts_phrase(report.counts())}")
+
+
+def to_annotation(finding: Finding) -> dict[str, Any]:
+    """One finding as a Checks API annotation, made to fit GitHub's rules."""
+    annotation: dict[str, Any] = {
+        "path": finding.path,
+        "start_line": finding.start_line,
+        "end_line": finding.last_line,
+        "annotation_level": LEVELS[finding.severity],
+        "message": limits.annotation_text(finding.message or finding.title),
+        "title": limits.title(f"{finding.code}: {finding.title}"),
+    }
+    if finding.start_column and finding.last_line == finding.start_line:
+        annotation["start_column"] = finding.start_column
+        if finding.end_column:
+            annotation["end_column"] = max(finding.end_column, finding.start_column)
+    details = [
+        f"{label}: {value}"
+        for label, value in (
+            ("expected", finding.expected),
+            ("observed", finding.observed),
+            ("help", finding.help),
+            ("docs", finding.url),
+        )
+        if value
+    ]
+    if details:
+        annotation["raw_details"] = limits.annotation_text("\n".join(details))
+    return annotation
+
+
+def _cell(text: str) -> str:
+    cleaned = " ".join(str(text).split())
+    return cleaned.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+
+
+def _summary(report: Report, selection: Selection, notes: Sequence[str]) -> str:
+    verdict = "✅ passed" if report.passed else "❌ failed"
+    head = [
+        f"**{verdict}**: {_counts_phrase(report.counts())} (fail-on: `{report.fail_on}`)",
+        "",
+        "| Gate | Result | Errors | Warnings | Notices |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for gate in report.gates:
+        counts = gate.counts()
+        head.append(
+            f"| {gate.gate} | {_STATUS[gate.status]} | {counts['error']} | "
+            f"{counts['warning']} | {counts['notice']} |"
+        )
+    head.append("")
+    for gate in report.gates:
+        if gate.error:
+            head.append(f"- ⚠️ {gate.gate}: {_cell(gate.error)}")
+    annotated = len(selection.findings)
+    line = f"Annotations: {annotated} of {selection.total} findings."
+    if selection.capped:
+        line += (
+            f" {selection.capped} more are not annotated (`max-annotations` or the report "
+            "budget); the details below, the job summary and the JSON report list every one."
+        )
+    head.append(line)
+    head.extend(f"- {_cell(note)}" for note in (selection.note, *notes) if note)
+    job_lines: list[str] = []
+    if len(report.jobs) > 1:
+        job_lines = [
+            "",
+            "| Job | Result | Errors | Warnings | Notices |",
+            "| --- | --- | ---: | ---: | ---: |",
+        ]
+        for job in report.jobs:
+            raw_counts = job.get("counts")
+            job_counts: Mapping[str, Any] = raw_counts if isinstance(raw_counts, dict) else {}
+            job_lines.append(
+                f"| {_cell(str(job.get('job', '?')))} | {_cell(str(job.get('result', '')))} | "
+                f"{job_counts.get('error', 0)} | {job_counts.get('warning', 0)} | "
+                f"{job_counts.get('notice', 0)} |"
+            )
+    tail = []
+    run_url = report.context.get("run_url")
+    if run_url:
+        tail = ["", f"Workflow run: {run_url}"]
+    return limits.join_within(
+        head,
+        job_lines,
+        tail,
+        more="| … {n} more jobs: see the JSON report | | | | |",
+    )
+
+
+def _text(findings: Sequence[Finding]) -> str:
+    if not findings:
+        return "No findings."
+    head = ["| Level | Location | Rule | Message |", "| --- | --- | --- | --- |"]
+    rows = []
+    for finding in findings:
+        where = f"{finding.path}:{finding.start_line}"
+        if finding.last_line != finding.start_line:
+            where += f"-{finding.last_line}"
+        rows.append(
+            f"| {finding.severity.value} | `{_cell(where)}` | {_cell(finding.code)} | "
+            f"{_cell(finding.message)} |"
+        )
+    return limits.join_within(
+        head,
+        rows,
+        more="| … | {n} more findings | | the job summary and the JSON report list all |",
+    )
+
+
+def plan(
+    report: Report,
+    selection: Selection,
+    *,
+    name: str,
+    head_sha: str,
+    details_url: str = "",
+    external_id: str = "",
+    notes: Sequence[str] = (),
+    ordered: Sequence[Finding] | None = None,
+) -> CheckRunPlan:
+    """Every request body for publishing `report` with the `selection`'s annotations."""
+    conclusion = conclusion_for(report)
+    output_base: dict[str, Any] = {
+        "title": output_title(report),
+        "summary": _summary(report, selection, notes),
+        "text": _text(ordered if ordered is not None else report.findings),
+    }
+    annotations = [to_annotation(finding) for finding in selection.findings]
+    size = limits.MAX_ANNOTATIONS_PER_REQUEST
+    batches = [annotations[i : i + size] for i in range(0, len(annotations), size)] or [[]]
+
+    def output(batch: list[dict[str, Any]]) -> dict[str, Any]:
+        body = dict(output_base)
+        if batch:
+            body["annotations"] = batch
+        return body
+
+    create: dict[str, Any] = {"name": name, "head_sha": head_sha}
+    if details_url:
+        create["details_url"] = details_url
+    if external_id:
+        create["external_id"] = external_id
+    if len(batches) == 1:
+        create.update(status="completed", conclusion=conclusion, output=output(batches[0]))
+        return CheckRunPlan(create, (), len(annotations), conclusion, tuple(notes))
+    create.update(status="in_progress", output=output(batches[0]))
+    updates: list[dict[str, Any]] = [{"output": output(batch)} for batch in batches[1:-1]]
+    updates.append({"status": "completed", "conclusion": conclusion, "output": output(batches[-1])})
+    return CheckRunPlan(create, tuple(updates), len(annotations), conclusion, tuple(notes))
+
+
+def completion_only(plan_: CheckRunPlan, note: str) -> dict[str, Any]:
+    """A completing update with no further annotations, used when the budget ran out."""
+    output = {k: v for k, v in plan_.create["output"].items() if k != "annotations"}
+    output["summary"] = limits.join_within([output["summary"], "", f"⚠️ {note}"], [])
+    return {"status": "completed", "conclusion": plan_.conclusion, "output": output}

@@ -1,0 +1,106 @@
+"""The two entry points around the gates that need GitHub: changed lines and merge mode.
+
+`changes_for` works out the run's changed lines before any gate runs (diff coverage, `lint-scope:
+changed-files`, `annotations: changed-lines` and ranking all read them). `publish_reports` is
+merge mode (`importspy-action publish`, input `reports`): no gate runs; existing JSON reports
+are merged and delivered like a fresh report -- files first, then one check run.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from datetime import datetime, timezone
+
+from .diff import ChangedLines
+from .github.api_retry import ApiTuning
+from .github.changes import ChangesResult, PullFiles, changes_from_api, compute_changes
+from .github.changes import github_pull_files as _github_pull_files
+from .github.checks import with_extra_cas
+from .github.context import GitHubContext
+from .merge import find_reports, merge
+from .model import Report
+from .run import finish
+from .settings import Settings
+
+
+def pull_files_client(
+    settings: Settings, context: GitHubContext, environ: Mapping[str, str]
+) -> PullFiles | None:
+    """The pull-request files API, when there is a token and a repository to ask."""
+    if not (settings.github_token and context.repository) or settings.dry_run:
+        return None
+    tuning = ApiTuning.from_environ(environ)
+    return _github_pull_files(
+        settings.github_token,
+        context.api_url,
+        context.repository,
+        timeout=tuning.timeout,
+        retry=None,
+        seconds_between_requests=tuning.request_interval or None,
+        verify=with_extra_cas(settings.ca_bundle),
+    )
+
+
+def _log(result: ChangesResult) -> None:
+    changes = result.changes
+    if changes is not None:
+        print(
+            f"importspy-action: changed lines from {changes.source}: "
+            f"{len(changes.changed_files())} files, {changes.line_count()} lines",
+            file=sys.stderr,
+        )
+    for note in result.notes:
+        print(f"importspy-action: {note}", file=sys.stderr)
+
+
+def changes_for(
+    settings: Settings, context: GitHubContext, environ: Mapping[str, str]
+) -> ChangedLines | None:
+    """Changed lines of this run, or None when unknown (never fails the run)."""
+    if context.pull_request is None and not settings.base_ref:
+        return None
+    try:
+        result = compute_changes(
+            settings.workspace.root,
+            context,
+            base_ref=settings.base_ref,
+            list_files=pull_files_client(settings, context, environ),
+        )
+    except Exception as exc:  # changed lines refine reporting; their absence is not fatal
+        result = ChangesResult(None, (f"changed lines unknown: {type(exc).__name__}: {exc}",))
+    _log(result)
+    return result.changes
+
+
+def _merged_changes(
+    report: Report, settings: Settings, context: GitHubContext, environ: Mapping[str, str]
+) -> ChangedLines | None:
+    """In merge mode: git when this run is the pull request's own; else the files API.
+
+    A `workflow_run` publisher must not check out the pull request's code, so it asks the API
+    for the pull request the reports name.
+    """
+    if context.pull_request is not None or settings.base_ref:
+        return changes_for(settings, context, environ)
+    raw_number = report.context.get("pull_request") or ""
+    list_files = pull_files_client(settings, context, environ)
+    if not raw_number.isdigit() or list_files is None:
+        return None
+    try:
+        result = changes_from_api(int(raw_number), list_files)
+    except Exception as exc:
+        result = ChangesResult(None, (f"changed lines unknown: {type(exc).__name__}: {exc}",))
+    _log(result)
+    return result.changes
+
+
+def publish_reports(settings: Settings, context: GitHubContext, environ: Mapping[str, str]) -> int:
+    """Merge the `reports` and deliver them; the exit code is the merged gates' verdict."""
+    paths = find_reports(settings.reports, settings.working_directory, exclude=settings.json_report)
+    report = merge(
+        paths, context, generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds")
+    )
+    print(f"importspy-action: merged {len(paths)} report(s)", file=sys.stderr)
+    changes = _merged_changes(report, settings, context, environ)
+    return finish(report, settings, context, environ, changes=changes)
