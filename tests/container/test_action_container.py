@@ -237,3 +237,69 @@ def test_measure_image_size_and_time_to_first_output(
     )
     assert done.exit_code == 0 and done.stdout == "ready\n"
     container_metrics["first_output_engine_only_s"] = round(seconds, 2)
+
+
+def test_pull_request_event_publishes_a_check_run_on_the_head_commit(
+    run_action: ActionRunner, git_project: Path
+):
+    """The image on a PR checkout, talking to the local GitHub test server over the host
+    network: changed lines come from git inside the container (workspace owned by another
+    uid), the check run lands on the PR's head commit (not GITHUB_SHA, the merge commit)."""
+    from tests.support.github_server import GitHubServer
+
+    scorer = git_project / "src" / "plugins" / "scorer.py"
+    scorer.write_text(
+        scorer.read_text(encoding="utf-8").replace(
+            "def score(text: str):", "def score(text: str):  # v2"
+        ),
+        encoding="utf-8",
+    )
+    _git(git_project, "commit", "-q", "-am", "touch score")
+    head = _git(git_project, "rev-parse", "HEAD")
+    base = _git(git_project, "rev-parse", "main")
+    merge_sha = "c" * 40
+    event = {
+        "action": "synchronize",
+        "number": 5,
+        "pull_request": {
+            "number": 5,
+            "head": {"sha": head, "ref": "topic", "repo": {"full_name": "octo/example"}},
+            "base": {"sha": base, "ref": "main", "repo": {"full_name": "octo/example"}},
+        },
+    }
+    with GitHubServer(repository="octo/example", token="ghs_container-test") as api:
+        api.add_pull(5, head_sha=head, base_sha=base, base_ref="main")
+        step = run_action(
+            git_project,
+            {"contracts": "src/plugins/*.py", "annotations": "changed-lines", "sarif": ""},
+            event_name="pull_request",
+            event=event,
+            token="ghs_container-test",
+            env={
+                "GITHUB_API_URL": api.url,
+                "GITHUB_SHA": merge_sha,
+                "GITHUB_REF": "refs/pull/5/merge",
+                "GITHUB_HEAD_REF": "topic",
+                "GITHUB_BASE_REF": "main",
+            },
+        )
+        runs = list(api.check_runs.values())
+        rejections = list(api.rejections)
+
+    assert step.exit_code == 1, step.stdout + step.stderr
+    _no_traceback(step)
+    assert "dubious ownership" not in step.stderr
+    assert rejections == []
+    (run,) = runs
+    assert run.head_sha == head != merge_sha
+    assert run.name == "ImportSpy"
+    assert run.conclusion == "failure"
+    assert {(a["path"], a["start_line"]) for a in run.annotations} == {("src/plugins/scorer.py", 4)}
+    assert "changed lines from git diff" in step.stderr
+    assert step.outputs["check-run-id"] == str(run.id)
+    assert step.outputs["check-run-url"]
+    # the token is registered for masking first, and never printed otherwise
+    assert step.stdout.startswith("::add-mask::ghs_container-test\n")
+    assert "ghs_container-test" not in step.stdout.split("\n", 1)[1] + step.stderr
+    # published as a check run: no fallback workflow-command annotations
+    assert "::error file=" not in step.stdout
