@@ -53,6 +53,7 @@ lock: venv
 bench: venv
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/contracts.py
+	$(PY) benchmarks/checks_api.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

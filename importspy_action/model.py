@@ -76,7 +76,7 @@ class Finding:
     def __post_init__(self) -> None:
         if self.start_line < 1:
             object.__setattr__(self, "start_line", 1)
-        if self.end_line is not None and self.end_line < self.start_line:
+        if self.end_line is None or self.end_line < self.start_line:
             object.__setattr__(self, "end_line", self.start_line)
 
     @property

@@ -96,15 +96,20 @@ def exit_code_of(results: list[GateResult]) -> int:
 
 def build_report(results: list[GateResult], settings: Settings, context: GitHubContext) -> Report:
     facts = context.describe()
+    code = exit_code_of(results)
     return Report(
         tool_version=__version__,
         engine_version=ENGINE_VERSION,
         gates=tuple(results),
         fail_on=settings.fail_on,
-        exit_code=exit_code_of(results),
+        exit_code=code,
         context=facts,
         jobs=(
-            {"job": facts.get("job", "local"), "result": "", "run_url": facts.get("run_url", "")},
+            {
+                "job": facts.get("job", "local"),
+                "result": "passed" if code == EXIT_PASSED else "failed",
+                "run_url": facts.get("run_url", ""),
+            },
         ),
         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
@@ -182,6 +187,8 @@ def _publish(
     delivery: Delivery,
 ) -> None:
     """The check run; on any failure the caller's fallback (workflow commands) takes over."""
+    # if publishing crashes, an attempted publish counts as failed (`fail-on-report-error`)
+    delivery.publish_failed = bool(settings.github_token) and not settings.dry_run
     outcome = check_run.deliver_check_run(report, settings, context, environ, changes)
     delivery.published = outcome.published
     delivery.publish_failed = outcome.failed

@@ -123,6 +123,8 @@ def decision_findings(
 
         if isinstance(line, int) and line >= 1:
             path, start, col = module_display, line, column if isinstance(column, int) else None
+        elif category == "source":  # unreadable module: point at the module itself
+            path, start, col = module_display, _first_undecodable_line(module), None
         elif doc is not None and contract_display is not None:
             key = _structure_key(violation, requirement, module) or _contract_key(doc, violation)
             path, start, col = contract_display, doc.line_of(key) if key else 1, None
@@ -130,6 +132,8 @@ def decision_findings(
             path, start, col = module_display, 1, None
 
         text = str(violation.get("message", "")).strip()
+        if text and not text.endswith((".", "!", "?")):
+            text += "."
         if context and context.split("`")[1] not in text:
             text = text.rstrip(".") + f" in {context}."
         expected, observed = _show(violation.get("expected")), _show(violation.get("observed"))
@@ -156,6 +160,18 @@ def decision_findings(
             )
         )
     return findings
+
+
+def _first_undecodable_line(module: Path) -> int:
+    """Line of the first byte that is not UTF-8 (1 when the file decodes or is unreadable)."""
+    try:
+        raw = module.read_bytes()
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return raw[: exc.start].count(b"\n") + 1
+    except OSError:
+        return 1
+    return 1
 
 
 def _structure_key(

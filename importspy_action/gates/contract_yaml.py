@@ -164,6 +164,14 @@ def read_contract(path: Path, max_size: int) -> ContractDoc:
         raise ContractProblem(
             "ISPY-C101", f"Contract is not valid YAML: {detail} (line {line}).", line
         ) from None
+    except yaml.reader.ReaderError as exc:  # a control character YAML does not allow
+        line = text[: exc.position].count("\n") + 1
+        raise ContractProblem(
+            "ISPY-C101",
+            f"Contract contains character {exc.character!r}, which YAML does not allow "
+            f"(line {line}).",
+            line,
+        ) from None
     except yaml.YAMLError as exc:
         raise ContractProblem("ISPY-C101", f"Contract is not valid YAML: {exc}") from None
     if not isinstance(root, yaml.MappingNode):
@@ -201,7 +209,7 @@ def _refuse_anchors(text: str) -> None:
                     mark.line + 1,
                     mark.column + 1,
                 )
-    except yaml.MarkedYAMLError:
+    except yaml.YAMLError:
         return  # syntax errors are reported with their line by the full parse
 
 

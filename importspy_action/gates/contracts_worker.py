@@ -20,15 +20,23 @@ from __future__ import annotations
 import json
 import os
 import sys
-import sysconfig
 from pathlib import Path
 from typing import IO, Any
 
+CRASH_ENV = "IMPORTSPY_ACTION_TEST_CRASH_ON"
+"""Test-only fault injection: the worker aborts (a real process death, as a segfault or the
+memory cap would cause) when asked to check a module with this file name. A crash of the
+engine cannot be produced deterministically otherwise; the parent's recovery is what the
+tests exercise."""
+
 
 def _stdlib_paths() -> list[str]:
-    paths = sysconfig.get_paths()
-    keep = {paths["stdlib"], paths["platstdlib"]}
-    return [entry for entry in sys.path if entry and any(entry.startswith(p) for p in keep)]
+    """sys.path without any site-packages / dist-packages (venv, system, user, Debian)."""
+    return [
+        entry
+        for entry in sys.path
+        if entry and Path(entry).name not in {"site-packages", "dist-packages"}
+    ]
 
 
 def _send(stream: IO[str], payload: dict[str, Any]) -> None:
@@ -59,6 +67,22 @@ def _contract_errors(contract: Path) -> list[dict[str, Any]] | str:
     return "Contract was refused by the engine."
 
 
+def _warm_up(engine: Any, project_root: Path | None) -> None:
+    """Pay one-time costs (lazy imports, the installed-distribution map) before the first
+    module's deadline starts, so `timeout-per-module` measures that module alone."""
+    import tempfile
+
+    from importspy.domain import AdmissionRequest
+
+    with tempfile.TemporaryDirectory() as folder:
+        probe = Path(folder) / "importspy_action_warm_up.py"
+        probe.write_text("import importspy_action_warm_up_probe\n", encoding="utf-8")
+        try:
+            engine.check(AdmissionRequest(subject=probe, project_root=project_root))
+        except Exception as exc:  # warm-up is an optimisation; the real checks will report
+            print(f"warm-up failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+
 def main() -> int:
     # Our protocol owns stdout; anything else the engine prints goes to stderr.
     out = sys.stdout
@@ -77,6 +101,10 @@ def main() -> int:
         sys.path[:] = [site_packages, *_stdlib_paths()]
         sys.path_importer_cache.clear()
 
+    project_root = Path(config["project_root"]) if config.get("project_root") else None
+    engine = AdmissionEngine()
+    _warm_up(engine, project_root)
+
     schema = AdmissionDecision.model_fields["schema_version"].default
     _send(
         out,
@@ -88,8 +116,7 @@ def main() -> int:
             }
         },
     )
-    project_root = Path(config["project_root"]) if config.get("project_root") else None
-    engine = AdmissionEngine()
+    crash_marker = os.environ.get(CRASH_ENV, "")
     for line in sys.stdin:
         job = json.loads(line)
         ident = job["id"]
@@ -97,6 +124,8 @@ def main() -> int:
         request = AdmissionRequest(
             subject=Path(job["subject"]), contract=contract, project_root=project_root
         )
+        if crash_marker and request.subject.name == crash_marker:
+            os.abort()  # fault injection for the crash-isolation tests (see CRASH_ENV)
         try:
             decision = engine.check(request)
         except ContractError as exc:

@@ -184,6 +184,13 @@ def _retry_after(headers: Mapping[str, Any] | None, now: float) -> float | None:
 
 def classify(exc: BaseException, *, now: Callable[[], float] = time.time) -> ApiFailure:
     """Sort an exception from PyGithub/requests into what to do about it."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return ApiFailure(
+            Kind.FAILED,
+            0,
+            f"TLS verification failed ({exc}); for GitHub Enterprise Server with a private CA "
+            "set the `ca-bundle` input",
+        )
     if isinstance(exc, requests.exceptions.Timeout):
         return ApiFailure(Kind.TRANSIENT, 0, "the request timed out", ambiguous=True)
     if isinstance(exc, requests.exceptions.ConnectionError):

@@ -74,7 +74,9 @@ def output_title(report: Report) -> str:
 def to_annotation(finding: Finding) -> dict[str, Any]:
     """One finding as a Checks API annotation, made to fit GitHub's rules."""
     annotation: dict[str, Any] = {
-        "path": finding.path,
+        # a path with an emoji cannot be stored by GitHub (422 for the whole request): the
+        # escaped path still shows on the check run's page instead of losing every annotation
+        "path": limits.escape_astral(finding.path),
         "start_line": finding.start_line,
         "end_line": finding.last_line,
         "annotation_level": LEVELS[finding.severity],
@@ -207,7 +209,7 @@ def plan(
             body["annotations"] = batch
         return body
 
-    create: dict[str, Any] = {"name": name, "head_sha": head_sha}
+    create: dict[str, Any] = {"name": limits.title(name), "head_sha": head_sha}
     if details_url:
         create["details_url"] = details_url
     if external_id:

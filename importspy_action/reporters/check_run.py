@@ -8,6 +8,7 @@ no check run was published -- the workflow-command annotations instead.
 from __future__ import annotations
 
 import json
+import sys
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -151,6 +152,8 @@ def deliver_check_run(
     publisher = CheckRunPublisher(github, repository, budget=budget, tuning=tuning)
     outcome.attempted = True
     result = publisher.publish(check_plan)
+    for line in result.log:  # what the API answered, retries included: for the log only
+        print(f"importspy-action: GitHub API: {line}", file=sys.stderr)
     outcome.published = result.published
     outcome.failed = not result.published
     if result.check_run_id:

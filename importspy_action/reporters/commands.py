@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from actions_toolkit import core
 from actions_toolkit.command import issue_command
 
 from ..model import Finding, Report, Severity
@@ -55,19 +54,20 @@ def emit(report: Report, findings: Sequence[Finding] | None = None) -> int:
         shown[finding.severity] += 1
         annotate(finding)
     if left:
-        core.notice(
+        issue_command(
+            "notice",
+            {"title": "ImportSpy: more findings"},
             f"{left} more findings are not annotated here (GitHub shows {PER_LEVEL} per level "
             "per step); the job summary and the JSON report list all of them.",
-            title="ImportSpy: more findings",
         )
     return left
 
 
 def error_line(message: str, title: str = "ImportSpy") -> None:
     """A run-level error (configuration, internal) as an annotation without a file."""
-    core.error(message, title=title)
+    issue_command("error", {"title": title}, message)
 
 
 def notice_line(message: str, title: str = "ImportSpy") -> None:
     """A run-level notice without a file (e.g. why no check run was published)."""
-    core.notice(message, title=title)
+    issue_command("notice", {"title": title}, message)

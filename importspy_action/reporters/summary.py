@@ -112,6 +112,7 @@ def render(report: Report, *, notes: list[str] | None = None) -> str:
             f"{gc['notice']} | {cell(_metric(gate) or (gate.error or ''))} |"
         )
     head.append("")
+    head += _jobs_table(report)
 
     body: list[str] = []
     for gate in report.gates:
@@ -134,6 +135,28 @@ def render(report: Report, *, notes: list[str] | None = None) -> str:
         elif gate.status is not GateStatus.SKIPPED:
             body += ["No findings.", ""]
     return _cap("\n".join(head), body)
+
+
+def _jobs_table(report: Report, limit: int = 100) -> list[str]:
+    """Merged reports (matrix jobs, two-stage flow): one row per job that was merged."""
+    if len(report.jobs) < 2:
+        return []
+    lines = [
+        f"Merged from {len(report.jobs)} jobs:",
+        "",
+        "| Job | Result | Errors | Warnings | Notices |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for job in report.jobs[:limit]:
+        counts = job.get("counts")
+        counts = counts if isinstance(counts, dict) else {}
+        lines.append(
+            f"| {cell(str(job.get('job', '?')))} | {cell(str(job.get('result', '')))} | "
+            f"{counts.get('error', 0)} | {counts.get('warning', 0)} | {counts.get('notice', 0)} |"
+        )
+    if len(report.jobs) > limit:
+        lines.append(f"| … {len(report.jobs) - limit} more jobs in the JSON report | | | | |")
+    return [*lines, ""]
 
 
 def _cap(head: str, body: list[str]) -> str:

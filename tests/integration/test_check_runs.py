@@ -219,13 +219,16 @@ def test_unicode_and_oversize_text_is_made_to_fit(
 ) -> None:
     findings = [
         builders.finding(0, message="snake 🐍 " + "é" * 70_000, title="🐍" * 300),
+        builders.finding(99, path="src/🐍.py", expected="🐍" * 20_000),
         *[builders.finding(i, message=f"{i} " + "ü" * 2000) for i in range(1, 60)],
     ]
-    code = _publish(tmp_path, actions_env, findings)
+    code = _publish(tmp_path, actions_env, findings, "--check-name", "ImportSpy 🐍")
     assert code == 1
     assert api.rejections == []
     (run,) = api.check_runs.values()
-    assert len(run.annotations) == 60
+    assert len(run.annotations) == 61
+    assert run.name == "ImportSpy \\U0001F40D"
+    assert "src/\\U0001F40D.py" in {a["path"] for a in run.annotations}
     assert "\\U0001F40D" in run.annotations[0]["message"]
     text = run.output["text"]
     assert len(text.encode("utf-8")) <= 65_535
@@ -298,6 +301,9 @@ def test_merges_matrix_reports_into_one_check_run(
     merged = json.loads((tmp_path / "importspy-report.json").read_text(encoding="utf-8"))
     assert [job["job"] for job in merged["jobs"]] == ["gates (py3.10)", "gates (py3.12)"]
     assert merged["counts"] == {"error": 2, "warning": 1, "notice": 0}
+    summary = Path(actions_env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert "| gates (py3.10) | failed | 2 | 0 | 0 |" in summary
+    assert "| gates (py3.12) | failed | 1 | 1 | 0 |" in summary
 
 
 def test_workflow_run_publisher_annotates_the_triggering_head_and_refuses_other_commits(
@@ -330,3 +336,17 @@ def test_workflow_run_publisher_annotates_the_triggering_head_and_refuses_other_
     )
     assert code == 2
     assert len(api.check_runs) == 1
+
+
+def test_the_token_is_masked_first_and_never_printed(
+    api: GitHubServer,
+    actions_env: dict[str, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    api.script("POST", "/check-runs", Fault.server_error(502), Fault.bad_credentials())
+    _publish(tmp_path, actions_env, _errors(2))
+    captured = capsys.readouterr()
+    lines = [line for line in (captured.out + captured.err).splitlines() if "test-token" in line]
+    assert lines == ["::add-mask::test-token"]
+    assert all(r.headers["authorization"] == "token test-token" for r in api.requests)

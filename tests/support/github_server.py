@@ -23,6 +23,7 @@ Interface (kept stable; the container tests use it too)::
         api.count("POST", "/check-runs")      # requests whose path ends with / contains that
 
 - `url`: base URL for `GITHUB_API_URL` (``http://127.0.0.1:<port>``); `host`/`port` too.
+- `tls=(certfile, keyfile)`: serve HTTPS (an Enterprise Server with a private CA).
 - `token`: the token the server accepts (``Authorization: token|Bearer <token>``); None
   accepts any request, authenticated or not.
 - `script(method, path_part, *faults)`: the next requests matching method and containing
@@ -33,6 +34,12 @@ Interface (kept stable; the container tests use it too)::
   APPLIED, then the answer is delayed -- a timed-out create that really created the run),
   `Fault.reset_connection()` (the socket is closed with no answer).
 - `rejections`: the 422 answers given, with the reasons (assert a test sent valid bodies).
+
+Pointing the action at it (in-process or in the container, `--network=host`): set
+`GITHUB_API_URL=server.url`, `GITHUB_REPOSITORY`, the token as `INPUT_GITHUB-TOKEN`, and the
+fast-client variables of `tests.support.builders.FAST_API` (no write spacing, scaled retry
+waits, 1 s request timeout) so fault scenarios take milliseconds instead of minutes.
+`tests.support.builders.actions_env()` builds such an environment.
 
 Endpoints: GET /repos/{o}/{r}; POST /repos/{o}/{r}/check-runs; GET|PATCH
 /repos/{o}/{r}/check-runs/{id}; GET /repos/{o}/{r}/check-runs/{id}/annotations; GET
@@ -46,6 +53,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -206,6 +214,7 @@ class GitHubServer:
         token: str | None = "test-token",
         host: str = "127.0.0.1",
         port: int = 0,
+        tls: tuple[str, str] | None = None,
     ) -> None:
         self.repository = repository
         self.token = token
@@ -218,6 +227,12 @@ class GitHubServer:
         self._next_id = 1000
         self._httpd = _Server((host, port), _Handler)
         self._httpd.owner = self
+        self._scheme = "http"
+        if tls is not None:  # (certfile, keyfile): an Enterprise Server with a private CA
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
+            self._scheme = "https"
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -231,7 +246,7 @@ class GitHubServer:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self._scheme}://{self.host}:{self.port}"
 
     @property
     def html_url(self) -> str:
