@@ -305,6 +305,10 @@ def open_podman() -> Engine:
                     'CMD ["python3"]',
                     "--change",
                     "ENV LANG=C.UTF-8",
+                    # Debian's own python3-* packages (pip's dependencies) have no RECORD, so
+                    # pip cannot upgrade them; python:3.x-slim has none of them. Install over.
+                    "--change",
+                    "ENV PIP_IGNORE_INSTALLED=1",
                     "-",
                     tag,
                 ],
