@@ -33,7 +33,9 @@ from tests.conftest import REPO, parse_file_command
 
 from .engines import BuildFailed, Engine, Unavailable, open_engine
 
-RUNNER_UID = 1001  # the `runner` user on GitHub's hosted runners
+# The workspace owner: the `runner` user (1001) on GitHub's hosted runners, where the tests
+# themselves run as that user; as root here, the harness hands the workspace to uid 1001.
+RUNNER_UID = 1001 if os.geteuid() == 0 else os.geteuid()
 METRICS_FILE = REPO / "build" / "container-metrics.json"
 _METRICS: dict[str, Any] = {}
 

@@ -119,6 +119,10 @@ class Engine:
 
     def image_size(self, image: str) -> int:
         result = self.call("image", "inspect", "--format", "{{.Size}}", image)
+        if result.exit_code != 0 and self.name == "docker":
+            # BuildKit pulls the base for the build without putting it in the image store
+            self.call("pull", "--quiet", image, timeout=600)
+            result = self.call("image", "inspect", "--format", "{{.Size}}", image)
         if result.exit_code != 0:
             raise RuntimeError(f"cannot inspect {image}: {result.stderr.strip()}")
         return int(result.stdout.strip())
