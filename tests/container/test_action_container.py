@@ -14,7 +14,7 @@ from importspy_action import __version__
 from tests.conftest import EXAMPLES
 
 from .conftest import RUNNER_UID, ActionRunner, copy_project, prepare_step
-from .engines import Engine
+from .engines import BuildFailed, Engine
 
 pytestmark = pytest.mark.container
 
@@ -71,6 +71,19 @@ def test_image_is_lean_and_labelled(engine: Engine, action_image: str):
     assert "PYTHONPATH=\n" in probe.stdout  # nothing of ours leaks into the gates' tools
     assert "\n*\n" in probe.stdout  # safe.directory
     assert "importspy 0.5.0" in probe.stdout
+
+
+def test_a_dockerfile_that_does_not_build_is_a_failure(engine: Engine, tmp_path: Path):
+    """The harness reports a broken build as BuildFailed (a test failure), never a skip."""
+    context = tmp_path / "broken"
+    context.mkdir()
+    (context / "Dockerfile").write_text(
+        "ARG BASE_IMAGE=python:3.12-slim\nFROM ${BASE_IMAGE}\nRUN echo building && exit 3\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildFailed) as failure:
+        engine.build(context, version="0.0.0")
+    assert "build of" in str(failure.value) and "broken/Dockerfile" in str(failure.value)
 
 
 def test_passing_project(run_action: ActionRunner, project: Path):
