@@ -1,0 +1,188 @@
+"""The lint gate: the real `ruff check` and `ruff format --check`, read through ruff's JSON.
+
+Ruff runs in the working directory so it finds the project's own pyproject.toml/ruff.toml,
+with `--no-fix` (a project config with `fix = true` must not rewrite the user's files) and
+`--no-cache` (a container running as root must not leave a root-owned .ruff_cache in the
+workspace). Both commands run at the same time, so the gate costs little more than the
+slower of the two. Ruff's exit code 2 with no diagnostics means ruff itself failed -- a broken
+config, an unknown rule -- and becomes a ConfigError carrying ruff's own message.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from ..diff import ChangedLines
+from ..errors import ConfigError
+from ..model import Finding, GateResult, GateStatus, dedupe
+from ..settings import Settings
+from .lint_findings import GATE, parse_json, to_finding
+from .ruff_binary import RuffBinary, resolve_ruff
+
+LINTABLE_SUFFIXES = (".py", ".pyi", ".ipynb")
+TIMEOUT = 1800.0
+
+
+def lint_targets(
+    settings: Settings, changes: ChangedLines | None
+) -> tuple[list[str] | None, list[str]]:
+    """Files to lint (None = let ruff discover everything) and notes about the choice."""
+    if settings.lint_scope == "all":
+        return None, []
+    if changes is None:
+        return None, [
+            "`lint-scope: changed-files` but no changed files are available (not a pull "
+            "request and no `base-ref`): every file was linted."
+        ]
+    ws = settings.workspace
+    chosen = []
+    for path in sorted(changes.changed_files() - changes.deleted):
+        if not path.endswith(LINTABLE_SUFFIXES):
+            continue
+        absolute = ws.root / path
+        if (
+            absolute.is_file()
+            and ws.contains(absolute)
+            and _inside(absolute, settings.working_directory)
+        ):
+            chosen.append(str(absolute))
+    return chosen, [
+        f"`lint-scope: changed-files`: {len(chosen)} changed Python file"
+        f"{'s' if len(chosen) != 1 else ''} linted."
+    ]
+
+
+def _inside(path: Path, directory: Path) -> bool:
+    try:
+        path.resolve().relative_to(directory)
+    except ValueError:
+        return False
+    return True
+
+
+def commands(ruff: RuffBinary, targets: list[str] | None) -> list[list[str]]:
+    paths = ["--force-exclude", "--", *targets] if targets is not None else ["."]
+    base = [str(ruff.path)]
+    return [
+        [*base, "check", "--no-fix", "--no-cache", "--output-format", "json", *paths],
+        [*base, "format", "--check", "--no-cache", "--output-format", "json", *paths],
+    ]
+
+
+def run_ruff(argv_list: list[list[str]], cwd: Path) -> list[tuple[list[str], int, str, str]]:
+    """Start every command, then wait for all: check and format run side by side."""
+    started = []
+    try:
+        for argv in argv_list:
+            started.append(
+                (
+                    argv,
+                    subprocess.Popen(
+                        argv,
+                        cwd=cwd,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE,
+                        stdin=subprocess.DEVNULL,
+                        text=True,
+                        encoding="utf-8",
+                        errors="replace",
+                    ),
+                )
+            )
+    except OSError as exc:
+        for _, process in started:
+            process.kill()
+        raise ConfigError(f"ruff could not be started ({argv_list[0][0]}): {exc}") from None
+    results = []
+    for argv, process in started:
+        try:
+            out, err = process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise ConfigError(f"`ruff {argv[1]}` ran longer than {TIMEOUT:.0f}s") from None
+        results.append((argv, process.returncode, out, err))
+    return results
+
+
+def _diagnostics(argv: list[str], code: int, out: str, err: str) -> list[dict[str, Any]]:
+    name = f"ruff {argv[1]}"
+    if code < 0:
+        raise ConfigError(f"`{name}` crashed (signal {-code}): {err.strip() or 'no message'}")
+    if code not in (0, 1, 2):
+        raise ConfigError(f"`{name}` failed with exit code {code}: {err.strip() or out.strip()}")
+    if code == 2 and not out.strip().startswith("["):
+        message = err.strip() or out.strip() or "no message"
+        raise ConfigError(f"`{name}` failed (exit 2): {message}")
+    return parse_json(out, command=name)
+
+
+def run_lint(settings: Settings, changes: ChangedLines | None) -> GateResult:
+    ruff = resolve_ruff(settings.ruff_version)
+    targets, notes = lint_targets(settings, changes)
+    metrics: dict[str, Any] = {"ruff_version": ruff.version, "ruff_source": ruff.source}
+    if targets == []:
+        metrics.update(rules=[], unformatted=0, diagnostics=0, headline="no changed Python files")
+        return GateResult(gate=GATE, status=GateStatus.PASSED, metrics=metrics, notes=tuple(notes))
+    cwd = settings.working_directory
+    ws = settings.workspace
+    findings: list[Finding] = []
+    per_rule: Counter[str] = Counter()
+    names: dict[str, tuple[str, str | None]] = {}
+    fixable: Counter[str] = Counter()
+    for argv, code, out, err in run_ruff(commands(ruff, targets), cwd):
+        for diagnostic in _diagnostics(argv, code, out, err):
+            finding = to_finding(diagnostic, lambda name: ws.display(_absolute(name, cwd)))
+            findings.append(finding)
+    findings = dedupe(findings)
+    for finding in findings:
+        per_rule[finding.code] += 1
+        names.setdefault(finding.code, (finding.title, finding.url))
+        if finding.help and finding.help.startswith("Fix available"):
+            fixable[finding.code] += 1
+    rules = [
+        {
+            "code": code,
+            "title": names[code][0],
+            "url": names[code][1],
+            "count": count,
+            "fixable": fixable[code],
+        }
+        for code, count in sorted(per_rule.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    unformatted = per_rule.get("RUFF-FORMAT", 0)
+    metrics.update(
+        rules=rules,
+        diagnostics=len(findings) - unformatted,
+        unformatted=unformatted,
+        headline=_headline(
+            len(findings) - unformatted, len(rules) - (1 if unformatted else 0), unformatted
+        ),
+    )
+    failed = bool(findings)
+    return GateResult(
+        gate=GATE,
+        status=GateStatus.FAILED if failed else GateStatus.PASSED,
+        findings=tuple(findings),
+        metrics=metrics,
+        notes=tuple(notes),
+        exit_code=1 if failed else 0,
+    )
+
+
+def _absolute(name: str, cwd: Path) -> Path:
+    path = Path(name)
+    return path if path.is_absolute() else cwd / path
+
+
+def _headline(diagnostics: int, rules: int, unformatted: int) -> str:
+    if not diagnostics and not unformatted:
+        return "clean"
+    return (
+        f"{diagnostics} diagnostic{'s' if diagnostics != 1 else ''} "
+        f"({rules} rule{'s' if rules != 1 else ''}), "
+        f"{unformatted} file{'s' if unformatted != 1 else ''} to format"
+    )

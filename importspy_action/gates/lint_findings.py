@@ -1,0 +1,100 @@
+"""Ruff's JSON diagnostics (`--output-format json`) -> Findings.
+
+Both `ruff check` and `ruff format --check` speak the same JSON: code, name, message,
+filename, location/end_location (1-based row/column), fix (with applicability) and url.
+Rule codes such as F401 are kept verbatim so `ignore`/`severity` take ruff's own codes;
+ruff's lowercase pseudo-codes become RUFF-SYNTAX (invalid-syntax) and RUFF-FORMAT
+(unformatted) so users can address them in those inputs too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import ConfigError
+from ..model import Finding, Severity
+
+GATE = "lint"
+FORMATTER_URL = "https://docs.astral.sh/ruff/formatter/"
+_CODE = re.compile(r"^[A-Z][A-Z0-9]*$")
+_ALIASES = {"invalid-syntax": "RUFF-SYNTAX", "unformatted": "RUFF-FORMAT"}
+
+
+def parse_json(text: str, *, command: str) -> list[dict[str, Any]]:
+    """The diagnostics array, or ConfigError quoting what ruff printed instead."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        snippet = text.strip()[:500] or "(no output)"
+        raise ConfigError(f"`{command}` did not print JSON diagnostics: {snippet}") from None
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise ConfigError(f"`{command}` printed JSON that is not a list of diagnostics")
+    return data
+
+
+def rule_code(diagnostic: dict[str, Any]) -> str:
+    code = diagnostic.get("code")
+    name = diagnostic.get("name")
+    raw = code if isinstance(code, str) and code else (name if isinstance(name, str) else "")
+    if _CODE.match(raw):
+        return raw
+    if raw in _ALIASES:
+        return _ALIASES[raw]
+    cleaned = re.sub(r"[^A-Z0-9]+", "-", raw.upper()).strip("-")
+    return f"RUFF-{cleaned}" if cleaned else "RUFF"
+
+
+def to_finding(diagnostic: dict[str, Any], display: Callable[[str], str]) -> Finding:
+    code = rule_code(diagnostic)
+    name = diagnostic.get("name") if isinstance(diagnostic.get("name"), str) else ""
+    start = _location(diagnostic.get("location"))
+    end = _location(diagnostic.get("end_location"))
+    filename = str(diagnostic.get("filename") or "")
+    message = str(diagnostic.get("message") or name or code)
+    cell = diagnostic.get("cell")
+    if isinstance(cell, int):
+        message = f"{message} (notebook cell {cell})"
+    url = diagnostic.get("url") if isinstance(diagnostic.get("url"), str) else None
+    if code == "RUFF-FORMAT":
+        url = url or FORMATTER_URL
+        help_text = "Run `ruff format` to reformat this file (first differing region shown)."
+    else:
+        help_text = _fix_help(diagnostic.get("fix"))
+    return Finding(
+        gate=GATE,
+        code=code,
+        severity=Severity.ERROR,
+        path=display(filename) if filename else ".",
+        start_line=start[0],
+        start_column=start[1],
+        end_line=end[0] if end[0] else None,
+        end_column=end[1],
+        title=f"{code} {name}".strip() if name and name != code.lower() else code,
+        message=message,
+        help=help_text,
+        url=url,
+    )
+
+
+def _location(value: Any) -> tuple[int, int | None]:
+    if not isinstance(value, dict):
+        return 1, None
+    row = value.get("row")
+    column = value.get("column")
+    return (
+        row if isinstance(row, int) and row >= 1 else 1,
+        column if isinstance(column, int) and column >= 1 else None,
+    )
+
+
+def _fix_help(fix: Any) -> str:
+    if not isinstance(fix, dict):
+        return "No automatic fix."
+    applicability = str(fix.get("applicability") or "")
+    message = fix.get("message")
+    how = "`ruff check --fix`" if applicability == "safe" else "`ruff check --fix --unsafe-fixes`"
+    what = f": {message}" if isinstance(message, str) and message else ""
+    return f"Fix available ({applicability or 'unknown'}, {how}){what}."
