@@ -11,6 +11,8 @@ from ..diff import ChangedLines
 from ..model import GateResult
 from ..settings import Settings
 from .contracts import run_contracts
+from .coverage import run_coverage
+from .lint import run_lint
 
 
 def _contracts(settings: Settings, changes: ChangedLines | None) -> GateResult:
@@ -21,4 +23,6 @@ GateRunner = Callable[[Settings, "ChangedLines | None"], GateResult]
 
 GATES: dict[str, GateRunner] = {
     "contracts": _contracts,
+    "coverage": run_coverage,
+    "lint": run_lint,
 }

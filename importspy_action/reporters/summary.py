@@ -11,6 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..model import Finding, GateResult, GateStatus, Report
+from .coverage_section import coverage_section
+from .lint_section import lint_section
+from .markdown import cell
+
+__all__ = ["SECTIONS", "cell", "render", "should_write", "write"]
 
 MAX_SUMMARY_BYTES = 1024 * 1024
 SAFE_BUDGET = MAX_SUMMARY_BYTES - 16 * 1024  # room for the closing lines
@@ -25,12 +30,6 @@ _LEVEL = {"error": "🔴 error", "warning": "🟠 warning", "notice": "🔵 noti
 
 SectionRenderer = Callable[[GateResult], list[str]]
 """Extra markdown a gate shows above its findings (e.g. a module table)."""
-
-
-def cell(text: str) -> str:
-    """Make arbitrary text safe inside a markdown table cell."""
-    cleaned = " ".join(str(text).split())
-    return cleaned.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
 
 
 def _contracts_section(gate: GateResult) -> list[str]:
@@ -62,7 +61,11 @@ def _contracts_section(gate: GateResult) -> list[str]:
     return lines
 
 
-SECTIONS: dict[str, SectionRenderer] = {"contracts": _contracts_section}
+SECTIONS: dict[str, SectionRenderer] = {
+    "contracts": _contracts_section,
+    "coverage": coverage_section,
+    "lint": lint_section,
+}
 
 
 def _finding_row(finding: Finding) -> str:
