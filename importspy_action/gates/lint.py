@@ -117,6 +117,8 @@ def _diagnostics(argv: list[str], code: int, out: str, err: str) -> list[dict[st
     if code == 2 and not out.strip().startswith("["):
         message = err.strip() or out.strip() or "no message"
         raise ConfigError(f"`{name}` failed (exit 2): {message}")
+    if code == 0 and not out.strip():
+        return []  # every file excluded: ruff format prints nothing at all
     return parse_json(out, command=name)
 
 
