@@ -1,0 +1,119 @@
+"""The coverage and lint gates through the real CLI: exit codes, outputs, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from gate_projects import DRIVER, NEW_CALC, TEXT, measure, write
+
+
+def _cli(root: Path, *args: str) -> tuple[int, str, dict[str, str], str]:
+    output = root / "github_output"
+    output.write_text("")
+    summary = root / "summary.md"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("GITHUB_", "INPUT_", "RUNNER_"))
+    }
+    env["GITHUB_OUTPUT"] = str(output)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "importspy_action.cli",
+            "run",
+            "--workspace",
+            str(root),
+            "--summary-file",
+            str(summary),
+            "--json-report",
+            "report.json",
+            "--sarif",
+            "",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    outputs = {}
+    lines = output.read_text().splitlines()
+    index = 0
+    while index < len(lines):  # name<<DELIMITER / value / DELIMITER, or name=value
+        line = lines[index]
+        if "<<" in line:
+            name, delimiter = line.split("<<", 1)
+            end = lines.index(delimiter, index + 1)
+            outputs[name] = "\n".join(lines[index + 1 : end])
+            index = end + 1
+        else:
+            name, _, value = line.partition("=")
+            outputs[name] = value
+            index += 1
+    return done.returncode, done.stderr, outputs, summary.read_text() if summary.exists() else ""
+
+
+def _project(root: Path) -> None:
+    write(
+        root,
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/calc.py": NEW_CALC,
+            "src/pkg/text.py": TEXT,
+            "driver.py": DRIVER,
+            "ruff.toml": "[lint]\nselect = ['F']\n[format]\nexclude = ['*']\n",
+        },
+    )
+    measure(root, formats=("xml",))
+
+
+def test_cli_outputs_and_exit_codes(tmp_path: Path) -> None:
+    _project(tmp_path)
+    code, stderr, outputs, summary = _cli(
+        tmp_path, "--coverage-file", "coverage.xml", "--coverage-threshold", "50", "--lint"
+    )
+    assert code == 0, stderr
+    assert outputs["coverage"] == "56.52"
+    assert outputs["diff-coverage"] == ""
+    assert outputs["result"] == "passed"
+    assert "| coverage | ✅ passed |" in summary and "| lint | ✅ passed |" in summary
+    report = json.loads((tmp_path / "report.json").read_text())
+    gates = {gate["gate"]: gate for gate in report["gates"]}
+    assert gates["coverage"]["metrics"]["total_percent"] == 56.52
+
+    code, _, outputs, _ = _cli(
+        tmp_path, "--coverage-file", "coverage.xml", "--coverage-threshold", "56.53"
+    )
+    assert code == 1 and outputs["result"] == "failed" and outputs["errors"] == "1"
+
+    (tmp_path / "src/pkg/text.py").write_text("import os\n")
+    code, _, outputs, _ = _cli(tmp_path, "--lint", "true", "--fail-on", "error")
+    assert code == 1 and outputs["errors"] == "1"
+    code, _, _, _ = _cli(tmp_path, "--lint", "true", "--ignore", "F401")
+    assert code == 0
+
+
+def test_hostile_report_is_exit_2_without_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "coverage.xml").write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE c [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<coverage>&b;</coverage>\n'
+    )
+    code, stderr, outputs, summary = _cli(tmp_path, "--coverage-file", "coverage.xml")
+    assert code == 2
+    assert "Traceback" not in stderr
+    assert "Coverage report 'coverage.xml' was refused" in summary
+    assert outputs["exit-code"] == "2"
+
+
+def test_broken_ruff_config_is_exit_2_with_ruffs_message(tmp_path: Path) -> None:
+    write(tmp_path, {"a.py": "X = 1\n", "pyproject.toml": "[tool.ruff.lint]\nselect = ['ZZZ']\n"})
+    code, stderr, _, summary = _cli(tmp_path, "--lint", "true")
+    assert code == 2
+    assert "Traceback" not in stderr
+    assert "Unknown rule selector `ZZZ`" in summary
