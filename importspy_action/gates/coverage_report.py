@@ -1,9 +1,9 @@
 """Read coverage.py's report files: Cobertura XML (`coverage xml`, pytest-cov) and JSON.
 
 Only what the gate needs is kept per file: its executable lines, the ones that ran, and
-per-line branch counts when the report has them. XML is parsed by defusedxml's expat
-parser feeding a small target object -- no element tree is built, so a million-line report
-costs one pass and little memory -- and any DTD entity or external reference is refused
+per-line branch counts when the report has them. XML is streamed through defusedxml's expat
+parser with small handlers -- no element tree is built, so a million-line report costs one
+pass and little memory -- and any DTD entity or external reference is refused
 (a coverage report never needs one; a billion-laughs report is an attack or a mistake).
 Every problem becomes a ConfigError that names the file, never a traceback.
 """
@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from pyexpat import ExpatError
 from typing import Any
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser, ParseError
+from defusedxml.ElementTree import DefusedXMLParser
 
 from ..errors import ConfigError
 
@@ -91,85 +93,122 @@ def read_report(path: Path, display: str) -> ParsedReport:
     )
 
 
-class _CoberturaTarget:
-    """Parser target: collects <source> texts and <class>/<line> data as the parser streams."""
+class _CoberturaReader:
+    """Collects <source> texts and <class>/<line> data while expat streams the document.
+
+    Handlers sit directly on defusedxml's expat parser (its refusal handlers for entity
+    declarations and external references stay installed): going through ElementTree's
+    pure-Python target layer costs a dict and three calls per <line>, most of the time on
+    a million-line report. So only a start handler runs per element; character data is
+    listened to only inside <source>. A <line> belongs to the last <class> opened (lines
+    repeated under <method> land in the same sets, which absorb the duplicates).
+    """
 
     def __init__(self) -> None:
         self.root: str | None = None
         self.sources: list[str] = []
         self.files: dict[str, FileCoverage] = {}
-        self.current: FileCoverage | None = None
         self.has_branches = False
-        self._text: list[str] | None = None
+        self.close: Callable[[], None] = lambda: None
 
-    def start(self, tag: str, attrib: dict[str, str]) -> None:
-        if tag == "line":
-            current = self.current
-            if current is None:
+    def install(self, expat: Any) -> None:
+        files = self.files
+        add_statement: Callable[[int], None] | None = None
+        add_covered: Callable[[int], None] = set[int]().add
+        current: FileCoverage | None = None
+        text: list[str] = []
+
+        def collect(chunk: str) -> None:
+            text.append(chunk)
+
+        def finish_source() -> None:
+            expat.CharacterDataHandler = None
+            value = "".join(text).strip()
+            text.clear()
+            if value:
+                self.sources.append(value)
+
+        def start(tag: str, attrs: list[str]) -> None:
+            nonlocal add_statement, add_covered, current
+            if tag == "line":
+                if add_statement is None:
+                    return
+                if len(attrs) == 4 and attrs[2] == "hits" and attrs[0] == "number":
+                    number = int(attrs[1])  # the common case: <line number= hits=/>
+                    add_statement(number)
+                    if attrs[3] != "0":
+                        add_covered(number)
+                    return
+                found = dict(zip(attrs[::2], attrs[1::2], strict=False))
+                number = int(found["number"])
+                add_statement(number)
+                if found.get("hits", "0") != "0":
+                    add_covered(number)
+                self._branch(current, number, found)
                 return
-            number = int(attrib["number"])
-            current.statements.add(number)
-            if attrib.get("hits", "0") != "0":
-                current.covered.add(number)
-            if attrib.get("branch") == "true":
-                match = _CONDITION.search(attrib.get("condition-coverage", ""))
-                if match:
-                    self.has_branches = True
-                    current.branches[number] = (int(match.group(1)), int(match.group(2)))
-        elif tag == "class":
-            name = attrib.get("filename")
-            if name is None:
-                raise ValueError("a <class> element has no filename attribute")
-            self.current = self.files.get(name)
-            if self.current is None:
-                self.current = self.files[name] = FileCoverage(name)
-        elif tag == "source":
-            self._text = []
-        elif self.root is None:
-            self.root = tag
+            if expat.CharacterDataHandler is not None:
+                finish_source()
+            if tag == "class":
+                found = dict(zip(attrs[::2], attrs[1::2], strict=False))
+                name = found.get("filename")
+                if name is None:
+                    raise ValueError("a <class> element has no filename attribute")
+                current = files.get(name)
+                if current is None:
+                    current = files[name] = FileCoverage(name)
+                add_statement, add_covered = current.statements.add, current.covered.add
+            elif tag == "source":
+                expat.CharacterDataHandler = collect
+            elif self.root is None:
+                self.root = tag
 
-    def end(self, tag: str) -> None:
-        if tag == "class":
-            self.current = None
-        elif tag == "source" and self._text is not None:
-            text = "".join(self._text).strip()
-            if text:
-                self.sources.append(text)
-            self._text = None
+        def close() -> None:
+            if expat.CharacterDataHandler is not None:
+                finish_source()
 
-    def data(self, text: str) -> None:
-        if self._text is not None:
-            self._text.append(text)
+        self.close = close
+        expat.ordered_attributes = True
+        expat.StartElementHandler = start
+        expat.EndElementHandler = None
+        expat.CharacterDataHandler = None
 
-    def close(self) -> None:
-        return None
+    def _branch(self, data: FileCoverage | None, number: int, attrib: dict[str, str]) -> None:
+        if data is None or attrib.get("branch") != "true":
+            return
+        match = _CONDITION.search(attrib.get("condition-coverage", ""))
+        if match:
+            self.has_branches = True
+            data.branches[number] = (int(match.group(1)), int(match.group(2)))
 
 
 def _read_cobertura(path: Path, display: str) -> ParsedReport:
-    target = _CoberturaTarget()
-    parser = DefusedXMLParser(target=target, forbid_dtd=False)
+    reader = _CoberturaReader()
+    parser = DefusedXMLParser(forbid_dtd=False)
+    expat = parser.parser  # the pyexpat parser, with defusedxml's refusal handlers set
+    reader.install(expat)
     try:
         with path.open("rb") as stream:
             while chunk := stream.read(1 << 20):
-                parser.feed(chunk)
-            parser.close()
+                expat.Parse(chunk, False)
+            expat.Parse(b"", True)
+        reader.close()
     except DefusedXmlException as exc:
         raise ConfigError(
             f"Coverage report {display!r} was refused: it declares XML entities or external "
             f"references ({type(exc).__name__}), which a coverage report never needs."
         ) from None
-    except ParseError as exc:
+    except ExpatError as exc:
         raise ConfigError(f"Coverage report {display!r} is not well-formed XML: {exc}") from None
     except (ValueError, KeyError) as exc:
         raise ConfigError(
             f"Coverage report {display!r} is not a Cobertura report coverage.py can write: {exc}"
         ) from None
-    if target.root != "coverage":
+    if reader.root != "coverage":
         raise ConfigError(
-            f"Coverage report {display!r} has root element <{target.root}>, not <coverage>: "
+            f"Coverage report {display!r} has root element <{reader.root}>, not <coverage>: "
             "it is not a Cobertura report (write one with `coverage xml`)."
         )
-    return ParsedReport(path, "cobertura", target.files, target.sources, target.has_branches)
+    return ParsedReport(path, "cobertura", reader.files, reader.sources, reader.has_branches)
 
 
 def _read_json(path: Path, display: str) -> ParsedReport:
