@@ -1,17 +1,22 @@
-"""The lint gate: the real `ruff check` and `ruff format --check`, read through ruff's JSON.
+"""The lint gate: the real `ruff check` and `ruff format --check`, read from their output.
 
-Ruff runs in the working directory so it finds the project's own pyproject.toml/ruff.toml,
-with `--no-fix` (a project config with `fix = true` must not rewrite the user's files) and
-`--no-cache` (a container running as root must not leave a root-owned .ruff_cache in the
-workspace). Both commands run at the same time, so the gate costs little more than the
-slower of the two. Ruff's exit code 2 with no diagnostics means ruff itself failed -- a broken
-config, an unknown rule -- and becomes a ConfigError carrying ruff's own message.
+`ruff check` is read as JSON (rule, range, fix, URL); `ruff format --check` in its concise
+form, one line per file (its JSON would carry every reformatted region). Ruff runs in the
+working directory so it finds the project's own pyproject.toml/ruff.toml, with `--no-fix`
+(a project config with `fix = true` must not rewrite the user's files) and `--no-cache` (a
+container running as root must not leave a root-owned .ruff_cache in the workspace). Both
+commands run at the same time and their pipes are drained together, so the gate costs
+little more than the slower of the two. Ruff's exit code 2 without diagnostics means ruff
+itself failed -- a broken config, an unknown rule -- and becomes a ConfigError carrying
+ruff's own message.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +24,10 @@ from ..diff import ChangedLines
 from ..errors import ConfigError
 from ..model import Finding, GateResult, GateStatus, dedupe
 from ..settings import Settings
-from .lint_findings import GATE, parse_json, to_finding
+from .lint_findings import GATE, parse_concise, parse_json, to_finding
 from .ruff_binary import RuffBinary, resolve_ruff
 
+_CONCISE_LINE = re.compile(r"^.+:\d+:\d+: ", re.MULTILINE)
 LINTABLE_SUFFIXES = (".py", ".pyi", ".ipynb")
 TIMEOUT = 1800.0
 
@@ -68,7 +74,7 @@ def commands(ruff: RuffBinary, targets: list[str] | None) -> list[list[str]]:
     base = [str(ruff.path)]
     return [
         [*base, "check", "--no-fix", "--no-cache", "--output-format", "json", *paths],
-        [*base, "format", "--check", "--no-cache", "--output-format", "json", *paths],
+        [*base, "format", "--check", "--no-cache", "--output-format", "concise", *paths],
     ]
 
 
@@ -96,16 +102,21 @@ def run_ruff(argv_list: list[list[str]], cwd: Path) -> list[tuple[list[str], int
         for _, process in started:
             process.kill()
         raise ConfigError(f"ruff could not be started ({argv_list[0][0]}): {exc}") from None
-    results = []
-    for argv, process in started:
+
+    def wait(item: tuple[list[str], subprocess.Popen[str]]) -> tuple[list[str], int, str, str]:
+        argv, process = item
         try:
             out, err = process.communicate(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
             process.kill()
             process.communicate()
             raise ConfigError(f"`ruff {argv[1]}` ran longer than {TIMEOUT:.0f}s") from None
-        results.append((argv, process.returncode, out, err))
-    return results
+        return argv, process.returncode, out, err
+
+    # Drain every pipe at once: waiting on one process while the other fills its 64 KiB
+    # pipe would stall the second ruff and serialise the two runs.
+    with ThreadPoolExecutor(max_workers=len(started)) as pool:
+        return list(pool.map(wait, started))
 
 
 def _diagnostics(argv: list[str], code: int, out: str, err: str) -> list[dict[str, Any]]:
@@ -114,11 +125,16 @@ def _diagnostics(argv: list[str], code: int, out: str, err: str) -> list[dict[st
         raise ConfigError(f"`{name}` crashed (signal {-code}): {err.strip() or 'no message'}")
     if code not in (0, 1, 2):
         raise ConfigError(f"`{name}` failed with exit code {code}: {err.strip() or out.strip()}")
+    if argv[1] == "format":
+        # exit 2 with diagnostics on stdout: a file that does not parse (not a ruff failure)
+        if code == 2 and not _CONCISE_LINE.search(out):
+            raise ConfigError(f"`{name}` failed (exit 2): {err.strip() or out.strip()}")
+        return parse_concise(out, command=name, expect_some=code != 0)
     if code == 2 and not out.strip().startswith("["):
         message = err.strip() or out.strip() or "no message"
         raise ConfigError(f"`{name}` failed (exit 2): {message}")
     if code == 0 and not out.strip():
-        return []  # every file excluded: ruff format prints nothing at all
+        return []
     return parse_json(out, command=name)
 
 
@@ -135,10 +151,16 @@ def run_lint(settings: Settings, changes: ChangedLines | None) -> GateResult:
     per_rule: Counter[str] = Counter()
     names: dict[str, tuple[str, str | None]] = {}
     fixable: Counter[str] = Counter()
+    shown: dict[str, str] = {}  # thousands of findings share a few hundred files
+
+    def display(name: str) -> str:
+        path = shown.get(name)
+        if path is None:
+            path = shown[name] = ws.display(_absolute(name, cwd))
+        return path
+
     for argv, code, out, err in run_ruff(commands(ruff, targets), cwd):
-        for diagnostic in _diagnostics(argv, code, out, err):
-            finding = to_finding(diagnostic, lambda name: ws.display(_absolute(name, cwd)))
-            findings.append(finding)
+        findings += [to_finding(item, display) for item in _diagnostics(argv, code, out, err)]
     findings = dedupe(findings)
     for finding in findings:
         per_rule[finding.code] += 1

@@ -1,7 +1,8 @@
 """Ruff's JSON diagnostics (`--output-format json`) -> Findings.
 
-Both `ruff check` and `ruff format --check` speak the same JSON: code, name, message,
-filename, location/end_location (1-based row/column), fix (with applicability) and url.
+`ruff check` speaks JSON: code, name, message, filename, location/end_location (1-based
+row/column), fix (with applicability) and url. `ruff format --check` is read in its concise
+form (see parse_concise) and turned into the same shape.
 Rule codes such as F401 are kept verbatim so `ignore`/`severity` take ruff's own codes;
 ruff's lowercase pseudo-codes become RUFF-SYNTAX (invalid-syntax) and RUFF-FORMAT
 (unformatted) so users can address them in those inputs too.
@@ -35,6 +36,45 @@ def parse_json(text: str, *, command: str) -> list[dict[str, Any]]:
     return data
 
 
+_CONCISE = re.compile(
+    r"^(?P<path>.+?):(?P<row>\d+):(?P<column>\d+): (?P<code>[A-Za-z0-9-]+)(?: \[\*\])?:? "
+    r"(?P<message>.*)$"
+)
+
+
+def parse_concise(text: str, *, command: str, expect_some: bool) -> list[dict[str, Any]]:
+    """Diagnostics from `--output-format concise` in the shape of the JSON ones.
+
+    Used for `ruff format --check`: its JSON carries every reformatted region as a fix
+    (megabytes on a large code base) while concise says the same -- which file, first
+    differing line -- in one line per file. Summary lines ("3 files would be reformatted")
+    are skipped; if ruff says files need formatting (`expect_some`) but no line parses,
+    the output is quoted in a ConfigError rather than passed over.
+    """
+    found: list[dict[str, Any]] = []
+    for line in text.splitlines():
+        match = _CONCISE.match(line)
+        if match is None:
+            continue
+        location = {"row": int(match["row"]), "column": int(match["column"])}
+        found.append(
+            {
+                "code": match["code"],
+                "name": match["code"],
+                "filename": match["path"],
+                "location": location,
+                "end_location": None,
+                "message": match["message"],
+                "fix": None,
+                "url": None,
+            }
+        )
+    if expect_some and not found:
+        snippet = text.strip()[:500] or "(no output)"
+        raise ConfigError(f"`{command}` reported problems in a form not understood: {snippet}")
+    return found
+
+
 def rule_code(diagnostic: dict[str, Any]) -> str:
     code = diagnostic.get("code")
     name = diagnostic.get("name")
@@ -60,7 +100,9 @@ def to_finding(diagnostic: dict[str, Any], display: Callable[[str], str]) -> Fin
     url = diagnostic.get("url") if isinstance(diagnostic.get("url"), str) else None
     if code == "RUFF-FORMAT":
         url = url or FORMATTER_URL
-        help_text = "Run `ruff format` to reformat this file (first differing region shown)."
+        help_text = (
+            "Run `ruff format` to reformat this file (the first line that differs is shown)."
+        )
     else:
         help_text = _fix_help(diagnostic.get("fix"))
     return Finding(
