@@ -62,10 +62,17 @@ def bundled_ruff() -> RuffBinary:
 
 
 def tools_dir() -> Path:
+    """Where installed ruff versions live: $IMPORTSPY_ACTION_TOOLS_DIR, else a temp dir.
+
+    RUNNER_TEMP is used when it exists (a native run); inside the container it names a host
+    path that is not mounted, so the container's own temp directory is used instead.
+    """
     configured = os.environ.get(TOOLS_DIR_ENV)
     if configured:
         return Path(configured)
-    return Path(os.environ.get("RUNNER_TEMP") or tempfile.gettempdir()) / "importspy-action-tools"
+    runner_temp = os.environ.get("RUNNER_TEMP", "")
+    base = Path(runner_temp) if runner_temp and Path(runner_temp).is_dir() else None
+    return (base or Path(tempfile.gettempdir())) / "importspy-action-tools"
 
 
 def resolve_ruff(version: str) -> RuffBinary:
