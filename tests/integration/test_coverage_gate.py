@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from gate_projects import (
+
+from importspy_action.diff import ChangedLines, parse_unified_diff
+from importspy_action.errors import ConfigError
+from importspy_action.gates.coverage import run_coverage
+from importspy_action.model import GateStatus, Report, Severity
+from importspy_action.reporters import summary
+from tests.support.gate_projects import (
     DRIVER,
     NEW_CALC,
     TEXT,
@@ -21,12 +27,6 @@ from gate_projects import (
     settings_for,
     write,
 )
-
-from importspy_action.diff import ChangedLines, parse_unified_diff
-from importspy_action.errors import ConfigError
-from importspy_action.gates.coverage import run_coverage
-from importspy_action.model import GateStatus, Report, Severity
-from importspy_action.reporters import summary
 
 
 def _report(result: object) -> Report:

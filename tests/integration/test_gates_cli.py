@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gate_projects import DRIVER, NEW_CALC, TEXT, measure, write
+from tests.support.gate_projects import DRIVER, NEW_CALC, TEXT, measure, write
 
 
 def _cli(root: Path, *args: str) -> tuple[int, str, dict[str, str], str]:

@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from gate_projects import assert_golden, findings_json, git, settings_for, write
 
 from importspy_action.diff import parse_unified_diff
 from importspy_action.errors import ConfigError
@@ -17,6 +16,7 @@ from importspy_action.gates import lint, ruff_binary
 from importspy_action.gates.lint import run_lint
 from importspy_action.model import GateStatus, Report
 from importspy_action.reporters import summary
+from tests.support.gate_projects import assert_golden, findings_json, git, settings_for, write
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "lint_project"
 
