@@ -10,7 +10,7 @@ several times:
   ruff, parallel    both at once (the same process layout the gate uses)
   gate              run_lint(): find ruff, run both, parse JSON, build findings and metrics
 
-and prints the medians and the gate's overhead above ruff. Goal: overhead < 15%.
+and prints best-of-N and median times and the gate's overhead above ruff. Goal: < 15%.
 
     python benchmarks/lint.py [--packages pip mypy pygments] [--runs 5]
 """
@@ -27,7 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from importspy_action.gates.lint import commands, run_lint, run_ruff
+from importspy_action.gates.lint import _diagnostics, commands, run_lint, run_ruff
+from importspy_action.gates.lint_findings import to_finding
 from importspy_action.gates.ruff_binary import bundled_ruff
 from importspy_action.settings import build_settings
 
@@ -62,7 +63,7 @@ def ruff_sequential(argv_list: list[list[str]], root: Path) -> float:
 
 def ruff_parallel(argv_list: list[list[str]], root: Path) -> float:
     started = time.perf_counter()
-    run_ruff(argv_list, root)
+    run_ruff(argv_list, root, lambda run: run)
     return time.perf_counter() - started
 
 
@@ -88,17 +89,40 @@ def main() -> int:
             result = run_lint(settings, None)
             gate.append(time.perf_counter() - started)
             findings = len(result.findings)
-    seq, par, ours = (statistics.median(x) for x in (sequential, parallel, gate))
+        # The gate's own work, measured without ruff in the way: reading both outputs and
+        # building every finding (best of N; pure CPU, so little disturbed by other load).
+        outputs = run_ruff(argv_list, root, lambda run: run)
+        processing = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            for run in outputs:
+                [to_finding(item, str) for item in _diagnostics(*run)]
+            processing.append(time.perf_counter() - started)
     print(
         f"code base: {', '.join(args.packages)} -- {files} files, {lines:,} lines; "
-        f"ruff {ruff.version}; {findings:,} findings; {args.runs} runs each (median)"
+        f"ruff {ruff.version}; {findings:,} findings; {args.runs} runs each, interleaved"
     )
-    print(f"  ruff check + format, sequential: {seq:6.3f} s")
-    print(f"  ruff check + format, parallel:   {par:6.3f} s")
-    print(f"  lint gate total:                 {ours:6.3f} s")
+    print("                                    best      median")
+    for label, times in (
+        ("ruff check + format, sequential", sequential),
+        ("ruff check + format, parallel  ", parallel),
+        ("lint gate total                ", gate),
+    ):
+        print(f"  {label}: {min(times):6.3f} s  {statistics.median(times):6.3f} s")
+    # Best-of-N is the figure least disturbed by other work on the machine; median shown too.
+    seq, par, ours = (min(x) for x in (sequential, parallel, gate))
     overhead = (ours - par) / par * 100
-    print(f"gate overhead above ruff (same process layout): {overhead:+.1f}% (goal < 15%)")
+    median_overhead = (statistics.median(gate) / statistics.median(parallel) - 1) * 100
+    print(
+        f"gate overhead above ruff (same process layout, best of {args.runs}): "
+        f"{overhead:+.1f}% (goal < 15%); by medians {median_overhead:+.1f}%"
+    )
     print(f"gate vs ruff run sequentially as a CI step would: {(ours - seq) / seq * 100:+.1f}%")
+    work = min(processing)
+    print(
+        f"gate's own processing of ruff's output: {work:.3f} s = {work / par * 100:.1f}% of "
+        f"ruff's best parallel time, {work / seq * 100:.1f}% of its sequential time"
+    )
     return 0 if overhead < 15 else 1
 
 

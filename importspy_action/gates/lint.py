@@ -16,18 +16,20 @@ from __future__ import annotations
 import re
 import subprocess
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..diff import ChangedLines
 from ..errors import ConfigError
-from ..model import Finding, GateResult, GateStatus, dedupe
+from ..model import Finding, GateResult, GateStatus
 from ..settings import Settings
 from .lint_findings import GATE, parse_concise, parse_json, to_finding
 from .ruff_binary import RuffBinary, resolve_ruff
 
 _CONCISE_LINE = re.compile(r"^.+:\d+:\d+: ", re.MULTILINE)
+T = TypeVar("T")
 LINTABLE_SUFFIXES = (".py", ".pyi", ".ipynb")
 TIMEOUT = 1800.0
 
@@ -78,8 +80,15 @@ def commands(ruff: RuffBinary, targets: list[str] | None) -> list[list[str]]:
     ]
 
 
-def run_ruff(argv_list: list[list[str]], cwd: Path) -> list[tuple[list[str], int, str, str]]:
-    """Start every command, then wait for all: check and format run side by side."""
+RuffRun = tuple[list[str], int, str, str]  # argv, exit code, stdout, stderr
+
+
+def run_ruff(argv_list: list[list[str]], cwd: Path, handle: Callable[[RuffRun], T]) -> list[T]:
+    """Start every command, then wait for all: check and format run side by side.
+
+    `handle` runs in the thread that waited for its command, as soon as that command ends,
+    so reading one command's output overlaps with the other command still running.
+    """
     started = []
     try:
         for argv in argv_list:
@@ -103,7 +112,7 @@ def run_ruff(argv_list: list[list[str]], cwd: Path) -> list[tuple[list[str], int
             process.kill()
         raise ConfigError(f"ruff could not be started ({argv_list[0][0]}): {exc}") from None
 
-    def wait(item: tuple[list[str], subprocess.Popen[str]]) -> tuple[list[str], int, str, str]:
+    def wait(item: tuple[list[str], subprocess.Popen[str]]) -> T:
         argv, process = item
         try:
             out, err = process.communicate(timeout=TIMEOUT)
@@ -111,7 +120,7 @@ def run_ruff(argv_list: list[list[str]], cwd: Path) -> list[tuple[list[str], int
             process.kill()
             process.communicate()
             raise ConfigError(f"`ruff {argv[1]}` ran longer than {TIMEOUT:.0f}s") from None
-        return argv, process.returncode, out, err
+        return handle((argv, process.returncode, out, err))
 
     # Drain every pipe at once: waiting on one process while the other fills its 64 KiB
     # pipe would stall the second ruff and serialise the two runs.
@@ -147,7 +156,6 @@ def run_lint(settings: Settings, changes: ChangedLines | None) -> GateResult:
         return GateResult(gate=GATE, status=GateStatus.PASSED, metrics=metrics, notes=tuple(notes))
     cwd = settings.working_directory
     ws = settings.workspace
-    findings: list[Finding] = []
     per_rule: Counter[str] = Counter()
     names: dict[str, tuple[str, str | None]] = {}
     fixable: Counter[str] = Counter()
@@ -159,9 +167,17 @@ def run_lint(settings: Settings, changes: ChangedLines | None) -> GateResult:
             path = shown[name] = ws.display(_absolute(name, cwd))
         return path
 
-    for argv, code, out, err in run_ruff(commands(ruff, targets), cwd):
-        findings += [to_finding(item, display) for item in _diagnostics(argv, code, out, err)]
-    findings = dedupe(findings)
+    def to_findings(run: RuffRun) -> list[Finding]:
+        return [to_finding(item, display) for item in _diagnostics(*run)]
+
+    checked, formatted = run_ruff(commands(ruff, targets), cwd, to_findings)
+    # Both commands report a file that does not parse; keep check's copy only.
+    seen = {(f.path, f.start_line, f.start_column) for f in checked if f.code == "RUFF-SYNTAX"}
+    findings = checked + [
+        f
+        for f in formatted
+        if f.code != "RUFF-SYNTAX" or (f.path, f.start_line, f.start_column) not in seen
+    ]
     for finding in findings:
         per_rule[finding.code] += 1
         names.setdefault(finding.code, (finding.title, finding.url))

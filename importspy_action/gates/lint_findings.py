@@ -87,37 +87,52 @@ def rule_code(diagnostic: dict[str, Any]) -> str:
     return f"RUFF-{cleaned}" if cleaned else "RUFF"
 
 
+_NAMING: dict[tuple[Any, Any], tuple[str, str]] = {}
+
+
+def _naming(code: Any, name: Any) -> tuple[str, str]:
+    """(rule code, title) for ruff's code and name, memoised: a few dozen rules, many hits."""
+    key = (code, name)
+    found = _NAMING.get(key)
+    if found is None:
+        rule = rule_code({"code": code, "name": name})
+        label = name if isinstance(name, str) else ""
+        title = f"{rule} {label}" if label and label != rule.lower() else rule
+        found = _NAMING[key] = (rule, title)
+    return found
+
+
 def to_finding(diagnostic: dict[str, Any], display: Callable[[str], str]) -> Finding:
-    code = rule_code(diagnostic)
-    name = diagnostic.get("name") if isinstance(diagnostic.get("name"), str) else ""
-    start = _location(diagnostic.get("location"))
-    end = _location(diagnostic.get("end_location"))
-    filename = str(diagnostic.get("filename") or "")
-    message = str(diagnostic.get("message") or name or code)
-    cell = diagnostic.get("cell")
+    get = diagnostic.get
+    code, title = _naming(get("code"), get("name"))
+    start_line, start_column = _location(get("location"))
+    end_line, end_column = _location(get("end_location"))
+    filename = get("filename")
+    message = str(get("message") or get("name") or code)
+    cell = get("cell")
     if isinstance(cell, int):
         message = f"{message} (notebook cell {cell})"
-    url = diagnostic.get("url") if isinstance(diagnostic.get("url"), str) else None
+    url = get("url")
     if code == "RUFF-FORMAT":
         url = url or FORMATTER_URL
         help_text = (
             "Run `ruff format` to reformat this file (the first line that differs is shown)."
         )
     else:
-        help_text = _fix_help(diagnostic.get("fix"))
+        help_text = _fix_help(get("fix"))
     return Finding(
         gate=GATE,
         code=code,
         severity=Severity.ERROR,
-        path=display(filename) if filename else ".",
-        start_line=start[0],
-        start_column=start[1],
-        end_line=end[0] if end[0] else None,
-        end_column=end[1],
-        title=f"{code} {name}".strip() if name and name != code.lower() else code,
+        path=display(filename) if isinstance(filename, str) and filename else ".",
+        start_line=start_line,
+        start_column=start_column,
+        end_line=end_line if get("end_location") else None,
+        end_column=end_column,
+        title=title,
         message=message,
         help=help_text,
-        url=url,
+        url=url if isinstance(url, str) else None,
     )
 
 
