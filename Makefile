@@ -54,6 +54,8 @@ bench: venv
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/contracts.py
 	$(PY) benchmarks/checks_api.py
+	$(PY) benchmarks/coverage.py
+	$(PY) benchmarks/lint.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache
