@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.gate_projects import DRIVER, NEW_CALC, TEXT, measure, write
+from tests.support.gate_projects import (
+    DRIVER,
+    NEW_CALC,
+    TEXT,
+    git,
+    measure,
+    pr_project,
+    run,
+    write,
+)
 
 
 def _cli(root: Path, *args: str) -> tuple[int, str, dict[str, str], str]:
@@ -117,3 +127,28 @@ def test_broken_ruff_config_is_exit_2_with_ruffs_message(tmp_path: Path) -> None
     assert code == 2
     assert "Traceback" not in stderr
     assert "Unknown rule selector `ZZZ`" in summary
+
+
+def test_diff_coverage_from_base_ref_full_and_shallow_clone(tmp_path: Path) -> None:
+    """Changed lines computed by the action's own git code, in a full and a depth-1 clone."""
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    pr_project(origin)
+    git(origin, "branch", "base", "HEAD~1")
+    args = ("--coverage-file", "coverage.xml", "--diff-coverage-threshold", "90")
+    code, stderr, outputs, summary = _cli(origin, *args, "--base-ref", "base")
+    assert code == 1, stderr
+    assert outputs["diff-coverage"] == "45.45"
+    assert "Changed lines 22-26 are not covered by tests." in summary
+
+    shallow = tmp_path / "shallow"
+    run(["git", "clone", "-q", "--depth", "1", origin.as_uri(), str(shallow)], tmp_path)
+    assert git(shallow, "rev-parse", "--is-shallow-repository").strip() == "true"
+    shutil.copy(origin / "coverage.xml", shallow / "coverage.xml")
+    code, stderr, outputs, summary = _cli(shallow, *args, "--base-ref", "base")
+    assert code == 1, stderr
+    assert outputs["diff-coverage"] == "45.45"  # history fetched, same answer as the full clone
+
+    code, _, outputs, summary = _cli(shallow, *args)  # a push with no base: not measured
+    assert code == 0 and outputs["diff-coverage"] == ""
+    assert "Diff coverage not measured" in summary
