@@ -52,26 +52,47 @@ class PathMapper:
             spellings = [posixpath.join(s.replace("\\", "/"), plain) for s in sources] + [plain]
         result: list[str] = []
         for spelling in spellings:
-            relative = self._to_repo(spelling)
-            if relative is not None and relative not in result:
-                result.append(relative)
+            for relative in self._to_repo(spelling):
+                if relative not in result:
+                    result.append(relative)
         return result
 
-    def _to_repo(self, spelling: str) -> str | None:
-        if self.prefix and spelling.startswith(self.prefix):
-            spelling = spelling[len(self.prefix) :].lstrip("/")
+    def _strip_prefix(self, spelling: str) -> str | None:
+        """What follows the prefix, on a path-component boundary; None if it does not apply."""
+        prefix = self.prefix
+        if not prefix or not spelling.startswith(prefix):
+            return None
+        rest = spelling[len(prefix) :]
+        if prefix.endswith("/") or rest == "" or rest.startswith("/"):
+            return rest.lstrip("/")
+        return None  # '/work/app' must not strip '/work/app2/x.py'
+
+    def _to_repo(self, spelling: str) -> list[str]:
+        stripped = self._strip_prefix(spelling)
+        if stripped is not None:
+            # Relative to the working directory, else to the repository root (the prefix is
+            # usually the other job's workspace, i.e. the repository root).
+            found = [self._inside(posixpath.join(self.base, stripped)), self._inside(stripped)]
+            return [path for path in found if path is not None]
         if _is_absolute(spelling):
             joined = posixpath.normpath(spelling)
-            if joined == self.root:
-                return None
-            if not joined.startswith(self.root.rstrip("/") + "/"):
-                return None
-            relative = joined[len(self.root.rstrip("/")) + 1 :]
+            root = self.root.rstrip("/") + "/"
+            if not joined.startswith(root):
+                return []
+            relative = self._inside(joined[len(root) :])
         else:
-            relative = posixpath.normpath(posixpath.join(self.base, spelling))
-        if relative in (".", "") or relative == ".." or relative.startswith("../"):
+            relative = self._inside(posixpath.join(self.base, spelling))
+        return [relative] if relative is not None else []
+
+    @staticmethod
+    def _inside(relative: str) -> str | None:
+        """Normalised repo-relative path, or None when it climbs out of the repository."""
+        if _is_absolute(relative):
             return None
-        return relative
+        normal = posixpath.normpath(relative)
+        if normal in (".", "", "..") or normal.startswith("../"):
+            return None
+        return normal
 
     def _map(self, name: str, sources: Sequence[str]) -> MappedPath:
         candidates = self.candidates(name, sources)

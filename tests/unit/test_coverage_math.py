@@ -102,8 +102,12 @@ def test_absolute_and_relative_names_map_to_the_same_repo_path(rel: str, base: s
     assert mapper.candidates(rel, ()) == [expected]
     assert mapper.candidates(f"/ws/repo/{expected}", ()) == [expected]
     assert mapper.candidates(f"/elsewhere/app/{rel}", ()) == []
-    prefixed = PathMapper(root, root / base if base else root, "/elsewhere/app/")
-    assert prefixed.candidates(f"/elsewhere/app/{rel}", ()) == [expected]
+    for prefix in ("/elsewhere/app/", "/elsewhere/app"):
+        prefixed = PathMapper(root, root / base if base else root, prefix)
+        found = prefixed.candidates(f"/elsewhere/app/{rel}", ())
+        assert found[0] == expected  # relative to the working directory first ...
+        assert found[-1] == posixpath.normpath(rel)  # ... then to the repository root
+        assert prefixed.candidates(f"/elsewhere/app2/{rel}", ()) == []  # whole components only
 
 
 @given(st.lists(st.sampled_from(["..", ".", "a", "b", "/"]), min_size=1, max_size=8))
@@ -112,6 +116,17 @@ def test_no_name_ever_maps_outside_the_repository(parts: list[str]) -> None:
     mapper = PathMapper(Path("/ws/repo"), Path("/ws/repo/sub"))
     for candidate in mapper.candidates(name, ("/ws/repo/sub", "../..", "/")):
         assert not candidate.startswith(("/", "../")) and candidate not in ("..", ".", "")
+
+
+def test_prefix_of_another_jobs_workspace_with_a_working_directory() -> None:
+    """ci.yml passes the build job's github.workspace (no trailing slash) as the prefix."""
+    mapper = PathMapper(Path("/ws/repo"), Path("/ws/repo/svc"), "/home/runner/work/r/r")
+    source = "/home/runner/work/r/r/svc/src"
+    assert mapper.candidates("pkg/m.py", (source,)) == [
+        "svc/svc/src/pkg/m.py",
+        "svc/src/pkg/m.py",
+        "svc/pkg/m.py",
+    ]
 
 
 def test_sources_are_tried_in_order_and_windows_names_work() -> None:
