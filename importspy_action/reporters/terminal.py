@@ -36,6 +36,10 @@ def render(report: Report, *, color: bool = False, limit: int = 200) -> str:
     lines: list[str] = []
     for gate in report.gates:
         label, code = _STATUS[gate.status]
+        if gate.status is GateStatus.SKIPPED:  # say how to turn it on, no zero counts
+            hint = gate.notes[0] if gate.notes else "not configured"
+            lines.append(f"{paint(label, code):>8}  {gate.gate}  — {hint.removeprefix('Off: ')}")
+            continue
         counts = gate.counts()
         lines.append(
             f"{paint(label, code):>8}  {gate.gate}  "
