@@ -26,6 +26,12 @@ demo: venv
 	    --summary-file $(CURDIR)/$(DEMO_OUT)/summary.md || status=$$?; \
 	echo; echo "== files written to $(DEMO_OUT)/:"; ls -l $(DEMO_OUT); \
 	echo; echo "== $(DEMO_OUT)/summary.md (the job summary)"; cat $(DEMO_OUT)/summary.md; \
+	echo; echo "== $(DEMO_OUT)/importspy-report.json and importspy.sarif, in short"; \
+	$(PY) -c 'import json,sys; r=json.load(open(sys.argv[1])); s=json.load(open(sys.argv[2])); \
+	print("JSON report: schema", r["schema_version"], "| result", r["result"], "| counts", r["counts"]); \
+	res=s["runs"][0]["results"]; print("SARIF", s["version"], "|", len(res), "results, e.g.", \
+	res[0]["ruleId"], "at", res[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) if res else None' \
+	    $(DEMO_OUT)/importspy-report.json $(DEMO_OUT)/importspy.sarif; \
 	echo; case $$status in \
 	  0) echo "Demo completed: every gate passed (exit 0).";; \
 	  1) echo "Demo completed: the gates failed as the examples intend (exit 1).";; \
