@@ -169,6 +169,28 @@ class GateResult:
     error: str | None = None
     exit_code: int = 0
 
+    @classmethod
+    def judged(
+        cls,
+        gate: str,
+        findings: Iterable[Finding],
+        *,
+        metrics: Mapping[str, Any],
+        notes: Iterable[str] = (),
+    ) -> GateResult:
+        """A gate's provisional verdict: failed when any finding is an error. The orchestrator
+        re-judges every gate with the user's `fail-on`, `severity` and `ignore`."""
+        items = tuple(findings)
+        failed = any(finding.severity is Severity.ERROR for finding in items)
+        return cls(
+            gate=gate,
+            status=GateStatus.FAILED if failed else GateStatus.PASSED,
+            findings=items,
+            metrics=metrics,
+            notes=tuple(notes),
+            exit_code=1 if failed else 0,
+        )
+
     def counts(self) -> dict[str, int]:
         return count_by_severity(self.findings)
 

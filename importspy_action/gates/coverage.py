@@ -19,7 +19,7 @@ from typing import Any
 
 from ..diff import ChangedLines
 from ..errors import ConfigError
-from ..model import Finding, GateResult, GateStatus, Severity
+from ..model import Finding, GateResult, Severity
 from ..settings import Settings
 from .coverage_paths import PathMapper
 from .coverage_report import FileCoverage, ParsedReport, read_report
@@ -165,15 +165,7 @@ def judge(merged: MergedCoverage, settings: Settings, changes: ChangedLines | No
     findings += _diff(merged, settings.diff_coverage_threshold, changes, metrics, notes)
 
     metrics["headline"] = _headline(metrics)
-    failed = any(f.severity is Severity.ERROR for f in findings)
-    return GateResult(
-        gate=GATE,
-        status=GateStatus.FAILED if failed else GateStatus.PASSED,
-        findings=tuple(findings),
-        metrics=metrics,
-        notes=tuple(notes),
-        exit_code=1 if failed else 0,
-    )
+    return GateResult.judged(GATE, findings, metrics=metrics, notes=notes)
 
 
 def _per_file(merged: MergedCoverage, threshold: float | None) -> list[Finding]:

@@ -202,15 +202,7 @@ def run_lint(settings: Settings, changes: ChangedLines | None) -> GateResult:
             len(findings) - unformatted, len(rules) - (1 if unformatted else 0), unformatted
         ),
     )
-    failed = bool(findings)
-    return GateResult(
-        gate=GATE,
-        status=GateStatus.FAILED if failed else GateStatus.PASSED,
-        findings=tuple(findings),
-        metrics=metrics,
-        notes=tuple(notes),
-        exit_code=1 if failed else 0,
-    )
+    return GateResult.judged(GATE, findings, metrics=metrics, notes=notes)
 
 
 def _absolute(name: str, cwd: Path) -> Path:

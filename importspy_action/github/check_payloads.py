@@ -13,18 +13,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Finding, GateStatus, Report, Severity
+from ..model import Finding, Report, Severity
 from ..ranking import Selection
-from ..reporters.summary import cell
+from ..reporters.markdown import cell, gate_table
 from . import limits
 
 LEVELS = {Severity.ERROR: "failure", Severity.WARNING: "warning", Severity.NOTICE: "notice"}
-_STATUS = {
-    GateStatus.PASSED: "✅ passed",
-    GateStatus.FAILED: "❌ failed",
-    GateStatus.ERROR: "⚠️ could not run",
-    GateStatus.SKIPPED: "➖ off",
-}
 
 
 @dataclass(frozen=True)
@@ -108,15 +102,8 @@ def _summary(report: Report, selection: Selection, notes: Sequence[str]) -> str:
     head = [
         f"**{verdict}**: {_counts_phrase(report.counts())} (fail-on: `{report.fail_on}`)",
         "",
-        "| Gate | Result | Errors | Warnings | Notices |",
-        "| --- | --- | ---: | ---: | ---: |",
+        *gate_table(report.gates),
     ]
-    for gate in report.gates:
-        counts = gate.counts()
-        head.append(
-            f"| {gate.gate} | {_STATUS[gate.status]} | {counts['error']} | "
-            f"{counts['warning']} | {counts['notice']} |"
-        )
     head.append("")
     for gate in report.gates:
         if gate.error:

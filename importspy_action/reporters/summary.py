@@ -13,19 +13,13 @@ from pathlib import Path
 from ..model import Finding, GateResult, GateStatus, Report
 from .coverage_section import coverage_section
 from .lint_section import lint_section
-from .markdown import cell
+from .markdown import STATUS_LABELS, cell, gate_table
 
 __all__ = ["SECTIONS", "cell", "render", "should_write", "write"]
 
 MAX_SUMMARY_BYTES = 1024 * 1024
 SAFE_BUDGET = MAX_SUMMARY_BYTES - 16 * 1024  # room for the closing lines
 
-_STATUS = {
-    GateStatus.PASSED: "✅ passed",
-    GateStatus.FAILED: "❌ failed",
-    GateStatus.ERROR: "⚠️ could not run",
-    GateStatus.SKIPPED: "➖ off",
-}
 _LEVEL = {"error": "🔴 error", "warning": "🟠 warning", "notice": "🔵 notice"}
 
 SectionRenderer = Callable[[GateResult], list[str]]
@@ -104,22 +98,13 @@ def render(report: Report, *, notes: list[str] | None = None) -> str:
     for note in notes or []:
         head.append(f"> {note}")
         head.append("")
-    head += [
-        "| Gate | Result | Errors | Warnings | Notices | Details |",
-        "| --- | --- | ---: | ---: | ---: | --- |",
-    ]
-    for gate in report.gates:
-        gc = gate.counts()
-        head.append(
-            f"| {gate.gate} | {_STATUS[gate.status]} | {gc['error']} | {gc['warning']} | "
-            f"{gc['notice']} | {cell(_metric(gate) or (gate.error or ''))} |"
-        )
+    head += gate_table(report.gates, details=lambda gate: _metric(gate) or gate.error or "")
     head.append("")
     head += _jobs_table(report)
 
     body: list[str] = []
     for gate in report.gates:
-        body.append(f"### {gate.gate}: {_STATUS[gate.status]}")
+        body.append(f"### {gate.gate}: {STATUS_LABELS[gate.status]}")
         body.append("")
         if gate.error:
             body += [f"**{cell(gate.error)}**", ""]
