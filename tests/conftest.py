@@ -11,6 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests judge behaviour, not speed: on a loaded 2-core CI machine an example can take
+# longer than Hypothesis' default 200 ms deadline, which would fail a correct test.
+settings.register_profile("importspy-action", deadline=None, print_blob=True)
+settings.load_profile("importspy-action")
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
