@@ -22,7 +22,7 @@ from .errors import EXIT_CONFIG, EXIT_FAILED, EXIT_INTERNAL, EXIT_PASSED, Action
 from .gates import GATES
 from .gates.engine_runner import ENGINE_VERSION
 from .github.context import GitHubContext
-from .model import GateResult, GateStatus, Report, Severity
+from .model import GateResult, GateStatus, Report, Severity, dedupe
 from .ranking import select
 from .reporters import check_run, commands, json_report, outputs, sarif, summary, terminal
 from .settings import Settings
@@ -36,13 +36,16 @@ _FAIL_RANK = {"error": 0, "warning": 1}
 
 
 def apply_rules(result: GateResult, settings: Settings) -> GateResult:
-    """Apply `ignore` and `severity` overrides, then judge the gate against `fail-on`."""
+    """Apply `ignore` and `severity` overrides, merge duplicates (worst first), then judge
+    the gate against `fail-on`."""
     findings = tuple(
-        finding.with_severity(settings.severity[finding.code])
-        if finding.code in settings.severity
-        else finding
-        for finding in result.findings
-        if finding.code not in settings.ignore
+        dedupe(
+            finding.with_severity(settings.severity[finding.code])
+            if finding.code in settings.severity
+            else finding
+            for finding in result.findings
+            if finding.code not in settings.ignore
+        )
     )
     if result.status in (GateStatus.ERROR, GateStatus.SKIPPED):
         return replace(result, findings=findings)

@@ -144,3 +144,15 @@ def test_terminal_report_has_a_verdict():
     assert text.rstrip().endswith("(fail-on: error, exit code 1)")
     assert "\033[" not in text
     assert "\033[31m" in terminal.render(_report([_finding(1)]), color=True)
+
+
+def test_apply_rules_merges_duplicates_within_a_gate(tmp_path: Path):
+    from importspy_action.run import apply_rules
+    from importspy_action.settings import build_settings
+
+    settings = build_settings({"severity": "E1=warning"}, tmp_path)
+    twice = GateResult("lint", GateStatus.FAILED, (_finding(1), _finding(1), _finding(2)))
+    judged = apply_rules(twice, settings)
+    assert [f.code for f in judged.findings] == ["E2", "E1"]  # merged, errors first
+    assert judged.counts() == {"error": 1, "warning": 1, "notice": 0}
+    assert judged.status is GateStatus.FAILED
