@@ -10,35 +10,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from importspy_action.cli import main
 from tests.support import builders
+from tests.support.git import git as _git
 from tests.support.github_server import GitHubServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        [
-            "git",
-            "-c",
-            "user.email=t@e.st",
-            "-c",
-            "user.name=t",
-            "-c",
-            "init.defaultBranch=main",
-            *args,
-        ],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
 
 
 def test_pull_request_run_annotates_changed_lines_on_the_head_commit(

@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from importspy_action.github.changes import ChangesResult, changes_from_api, compute_changes
 from importspy_action.github.context import GitHubContext
-
-
-def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(
-        [
-            "git",
-            "-c",
-            "user.email=t@e.st",
-            "-c",
-            "user.name=t",
-            "-c",
-            "init.defaultBranch=main",
-            *args,
-        ],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
+from tests.support.git import git
 
 
 @pytest.fixture
