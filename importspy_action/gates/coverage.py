@@ -140,22 +140,16 @@ def judge(merged: MergedCoverage, settings: Settings, changes: ChangedLines | No
     threshold = settings.coverage_threshold
     if threshold is not None and below(covered, statements, threshold):
         findings.append(
-            Finding(
-                gate=GATE,
-                code="COV-TOTAL",
-                severity=Severity.ERROR,
-                path=report_file,
-                start_line=1,
-                title="Total coverage below threshold",
-                message=(
-                    f"Total line coverage {format_percent(covered, statements)} "
-                    f"({covered} of {statements} lines) is below the threshold "
-                    f"{format_threshold(threshold)}."
-                ),
-                expected=f">= {format_threshold(threshold)}",
-                observed=format_percent(covered, statements),
-                help="The files that drag it down are listed in the job summary.",
-                url=DOCS,
+            _below_threshold(
+                "COV-TOTAL",
+                "Total coverage below threshold",
+                (report_file, 1, None),
+                (covered, statements),
+                threshold,
+                f"Total line coverage {format_percent(covered, statements)} "
+                f"({covered} of {statements} lines) is below the threshold "
+                f"{format_threshold(threshold)}.",
+                help_text="The files that drag it down are listed in the job summary.",
             )
         )
 
@@ -166,6 +160,35 @@ def judge(merged: MergedCoverage, settings: Settings, changes: ChangedLines | No
 
     metrics["headline"] = _headline(metrics)
     return GateResult.judged(GATE, findings, metrics=metrics, notes=notes)
+
+
+def _below_threshold(
+    code: str,
+    title: str,
+    where: tuple[str, int, int | None],
+    measured: tuple[int, int],
+    threshold: float,
+    message: str,
+    *,
+    help_text: str | None = None,
+) -> Finding:
+    """An error for a coverage threshold miss: expected/observed stated the same way."""
+    path, start, end = where
+    hit, total = measured
+    return Finding(
+        gate=GATE,
+        code=code,
+        severity=Severity.ERROR,
+        path=path,
+        start_line=start,
+        end_line=end,
+        title=title,
+        message=message,
+        expected=f">= {format_threshold(threshold)}",
+        observed=format_percent(hit, total),
+        help=help_text,
+        url=DOCS,
+    )
 
 
 def _per_file(merged: MergedCoverage, threshold: float | None) -> list[Finding]:
@@ -180,23 +203,16 @@ def _per_file(merged: MergedCoverage, threshold: float | None) -> list[Finding]:
         statements = sorted(data.statements)
         ranges = coalesce(data.statements - data.covered, statements)
         findings.append(
-            Finding(
-                gate=GATE,
-                code="COV-FILE",
-                severity=Severity.ERROR,
-                path=path,
-                start_line=ranges[0][0] if ranges else 1,
-                end_line=ranges[0][1] if ranges else None,
-                title="File coverage below threshold",
-                message=(
-                    f"Line coverage of {path} is {format_percent(hit, total)} ({hit} of "
-                    f"{total} lines), below the per-file threshold "
-                    f"{format_threshold(threshold)}; not covered: lines "
-                    f"{describe_ranges(ranges)}."
-                ),
-                expected=f">= {format_threshold(threshold)}",
-                observed=format_percent(hit, total),
-                url=DOCS,
+            _below_threshold(
+                "COV-FILE",
+                "File coverage below threshold",
+                (path, ranges[0][0] if ranges else 1, ranges[0][1] if ranges else None),
+                (hit, total),
+                threshold,
+                f"Line coverage of {path} is {format_percent(hit, total)} ({hit} of "
+                f"{total} lines), below the per-file threshold "
+                f"{format_threshold(threshold)}; not covered: lines "
+                f"{describe_ranges(ranges)}.",
             )
         )
     return findings
@@ -334,24 +350,17 @@ def _diff(
     if failing and threshold is not None:
         worst_path, worst_ranges, worst_count = max(per_file, key=lambda item: (item[2], item[0]))
         findings.append(
-            Finding(
-                gate=GATE,
-                code="COV-DIFF",
-                severity=Severity.ERROR,
-                path=worst_path,
-                start_line=worst_ranges[0][0],
-                end_line=worst_ranges[0][1],
-                title="Diff coverage below threshold",
-                message=(
-                    "Coverage of the changed lines is "
-                    f"{format_percent(changed_hit, changed_total)} "
-                    f"({changed_hit} of {changed_total} changed executable lines), below the "
-                    f"threshold {format_threshold(threshold)}; {worst_path} has the most "
-                    f"uncovered changed lines ({worst_count})."
-                ),
-                expected=f">= {format_threshold(threshold)}",
-                observed=format_percent(changed_hit, changed_total),
-                url=DOCS,
+            _below_threshold(
+                "COV-DIFF",
+                "Diff coverage below threshold",
+                (worst_path, worst_ranges[0][0], worst_ranges[0][1]),
+                (changed_hit, changed_total),
+                threshold,
+                "Coverage of the changed lines is "
+                f"{format_percent(changed_hit, changed_total)} "
+                f"({changed_hit} of {changed_total} changed executable lines), below the "
+                f"threshold {format_threshold(threshold)}; {worst_path} has the most "
+                f"uncovered changed lines ({worst_count}).",
             )
         )
     return findings
