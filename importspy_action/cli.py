@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from . import __version__
-from .errors import EXIT_INTERNAL, ActionError, ConfigError
+from .errors import ActionError, ConfigError, ToolError
 from .github.context import GitHubContext
 from .publishing import changes_for, publish_reports
 from .run import execute, fail_early
@@ -23,6 +23,7 @@ from .settings import (
     build_settings,
     raw_from_environ,
     require_a_gate,
+    secret_values,
     workspace_root,
 )
 
@@ -93,11 +94,14 @@ def _raw_from_args(args: argparse.Namespace) -> dict[str, str]:
     return raw
 
 
-def _mask(token: str, context: GitHubContext) -> None:
-    if token and context.in_actions:
-        from actions_toolkit import core
+def _mask(raw: Mapping[str, str], context: GitHubContext) -> None:
+    """Mask every secret input (the token) in every later log line."""
+    if not context.in_actions:
+        return
+    from actions_toolkit import core
 
-        core.set_secret(token)  # masked in every later log line
+    for value in secret_values(raw):
+        core.set_secret(value)
 
 
 def _dispatch(settings: Settings, context: GitHubContext, environ: Mapping[str, str]) -> int:
@@ -116,7 +120,7 @@ def run_command(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     raw = _raw_from_args(args)
     if getattr(args, "report_globs", None):
         raw["reports"] = "\n".join(args.report_globs)
-    _mask(raw.get("github-token", ""), context)
+    _mask(raw, context)
     try:
         workspace = workspace_root(env, args.workspace)
         settings = build_settings(raw, workspace)
@@ -133,7 +137,7 @@ def run_command(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
 def action_command(environ: Mapping[str, str]) -> int:
     context = GitHubContext.from_environ(environ)
     raw = raw_from_environ(environ)
-    _mask(raw.get("github-token", ""), context)
+    _mask(raw, context)
     try:
         workspace = workspace_root(environ)
         settings = build_settings(raw, workspace)
@@ -167,8 +171,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             f"Internal error: {type(exc).__name__}: {exc}. Re-run with RUNNER_DEBUG=1 for "
             "details and please report it."
         )
-        err = ActionError(message)
-        err.exit_code = EXIT_INTERNAL
+        err = ToolError(message)
         return fail_early(err, env, in_actions=env.get("GITHUB_ACTIONS") == "true")
 
 

@@ -9,7 +9,7 @@ so (de)serialisation lives here and refuses documents of another schema version.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -347,7 +347,3 @@ def _opt_int(data: Mapping[str, Any], key: str) -> int | None:
     if not isinstance(value, int) or isinstance(value, bool):
         raise ValueError(f"field {key!r} must be an integer or null")
     return value
-
-
-def worst_first(findings: Sequence[Finding]) -> list[Finding]:
-    return sorted(findings, key=Finding.sort_key)

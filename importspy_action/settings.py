@@ -43,8 +43,7 @@ class InputSpec:
     name: str
     default: str
     description: str
-    secret: bool = False
-    flag_only: bool = False
+    secret: bool = False  # masked in the log as soon as it is read
 
     @property
     def env_name(self) -> str:
@@ -190,6 +189,11 @@ INPUTS: tuple[InputSpec, ...] = (
 )
 
 INPUTS_BY_NAME: Mapping[str, InputSpec] = {spec.name: spec for spec in INPUTS}
+
+
+def secret_values(raw: Mapping[str, str]) -> list[str]:
+    """The non-empty values of inputs marked secret, for the log mask."""
+    return [raw[spec.name] for spec in INPUTS if spec.secret and raw.get(spec.name)]
 
 
 @dataclass(frozen=True)
