@@ -15,10 +15,10 @@ from importspy_action.gates.coverage import run_coverage
 from importspy_action.model import GateStatus, Report, Severity
 from importspy_action.reporters import summary
 from tests.support.gate_projects import (
-    DRIVER,
     NEW_CALC,
     TEXT,
     assert_golden,
+    calc_project,
     findings_json,
     git,
     measure,
@@ -142,21 +142,9 @@ def test_merging_reports_equals_coverage_combine(tmp_path: Path) -> None:
     assert merged["branches_total"] == combined["num_branches"]
 
 
-def _project(root: Path) -> None:
-    write(
-        root,
-        {
-            "src/pkg/__init__.py": "",
-            "src/pkg/calc.py": NEW_CALC,
-            "src/pkg/text.py": TEXT,
-            "driver.py": DRIVER,
-        },
-    )
-
-
 def test_report_made_elsewhere_needs_the_path_prefix(tmp_path: Path) -> None:
     elsewhere = tmp_path / "container" / "app"
-    _project(elsewhere)
+    calc_project(elsewhere)
     runner = tmp_path / "container" / "runner"
     runner.mkdir()
     cov = [sys.executable, "-m", "coverage"]
@@ -166,7 +154,7 @@ def test_report_made_elsewhere_needs_the_path_prefix(tmp_path: Path) -> None:
     assert all(name.startswith(str(elsewhere)) for name in names)  # absolute, as in CI
 
     workspace = tmp_path / "ws"
-    _project(workspace)
+    calc_project(workspace)
     shutil.copy(runner / "coverage.json", workspace / "coverage.json")
     plain = run_coverage(settings_for(workspace, coverage_file="coverage.json"), None)
     assert [f.code for f in plain.findings] == ["COV-OUTSIDE-FILE"]
@@ -188,7 +176,7 @@ def test_report_made_elsewhere_needs_the_path_prefix(tmp_path: Path) -> None:
 
 
 def test_files_missing_from_the_workspace_are_noticed(tmp_path: Path) -> None:
-    _project(tmp_path)
+    calc_project(tmp_path)
     measure(tmp_path, formats=("xml",))
     (tmp_path / "src/pkg/text.py").unlink()
     result = run_coverage(
@@ -204,7 +192,7 @@ def test_files_missing_from_the_workspace_are_noticed(tmp_path: Path) -> None:
 
 def test_working_directory_and_sources(tmp_path: Path) -> None:
     project = tmp_path / "services" / "api"
-    _project(project)
+    calc_project(project)
     measure(project, formats=("xml",))
     result = run_coverage(
         settings_for(
@@ -223,7 +211,7 @@ def test_working_directory_and_sources(tmp_path: Path) -> None:
 
 
 def test_without_changes_the_diff_threshold_is_reported_not_applied(tmp_path: Path) -> None:
-    _project(tmp_path)
+    calc_project(tmp_path)
     measure(tmp_path, formats=("xml",))
     result = run_coverage(
         settings_for(tmp_path, coverage_file="coverage.xml", diff_coverage_threshold="100"), None
@@ -234,7 +222,7 @@ def test_without_changes_the_diff_threshold_is_reported_not_applied(tmp_path: Pa
 
 
 def test_no_changed_executable_lines_passes_with_a_note(tmp_path: Path) -> None:
-    _project(tmp_path)
+    calc_project(tmp_path)
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "base")
@@ -323,7 +311,7 @@ def test_glob_matching_nothing_names_the_input(tmp_path: Path) -> None:
 
 
 def test_report_paths_outside_the_repository_are_never_followed(tmp_path: Path) -> None:
-    _project(tmp_path)
+    calc_project(tmp_path)
     (tmp_path / "coverage.xml").write_text(
         '<?xml version="1.0" ?>\n<coverage><sources><source>/</source></sources><packages>'
         '<package name="x"><classes>'
@@ -367,7 +355,7 @@ def test_a_large_report_is_read_exactly(tmp_path: Path) -> None:
 def test_report_size_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from importspy_action.gates import coverage_report
 
-    _project(tmp_path)
+    calc_project(tmp_path)
     measure(tmp_path, formats=("xml",))
     monkeypatch.setattr(coverage_report, "MAX_REPORT_BYTES", 100)
     with pytest.raises(ConfigError, match=r"more than the 100 bytes"):

@@ -10,9 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.support.gate_projects import (
-    DRIVER,
-    NEW_CALC,
-    TEXT,
+    calc_project,
     git,
     measure,
     pr_project,
@@ -70,16 +68,7 @@ def _cli(root: Path, *args: str) -> tuple[int, str, dict[str, str], str]:
 
 
 def _project(root: Path) -> None:
-    write(
-        root,
-        {
-            "src/pkg/__init__.py": "",
-            "src/pkg/calc.py": NEW_CALC,
-            "src/pkg/text.py": TEXT,
-            "driver.py": DRIVER,
-            "ruff.toml": "[lint]\nselect = ['F']\n[format]\nexclude = ['*']\n",
-        },
-    )
+    calc_project(root, **{"ruff.toml": "[lint]\nselect = ['F']\n[format]\nexclude = ['*']\n"})
     measure(root, formats=("xml",))
 
 

@@ -33,18 +33,9 @@ def sign(x):
     return 0
 """
 
-NEW_CALC = """\
-def add(a, b):
-    return a + b
-
-
-def sign(x):
-    if x > 0:
-        return 1
-    if x < 0:
-        return -1
-    return 0
-
+NEW_CALC = (
+    BASE_CALC
+    + """
 
 def clamp(x, low, high):
     if x < low:
@@ -61,6 +52,7 @@ def unused(values):
         total += value
     return total
 """
+)
 
 TEXT = """\
 def shout(text):
@@ -97,6 +89,20 @@ def run(argv: list[str], cwd: Path, **kwargs: Any) -> subprocess.CompletedProces
 
 def git(cwd: Path, *args: str) -> str:
     return run(["git", "-c", "init.defaultBranch=main", *args], cwd).stdout
+
+
+def calc_project(root: Path, **extra: str) -> None:
+    """The calc/text package and its driver (the PR's version), plus `extra` files."""
+    write(
+        root,
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/calc.py": NEW_CALC,
+            "src/pkg/text.py": TEXT,
+            "driver.py": DRIVER,
+            **extra,
+        },
+    )
 
 
 def write(root: Path, files: dict[str, str]) -> None:
