@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -71,10 +70,9 @@ def test_alias_bomb_refused_fast(tmp_path: Path):
         p, c = f"l{i - 1}" if i > 1 else "a", f"l{i}"
         rows.append(f"{c}: &{c} [" + ",".join([f"*{p}"] * 10) + "]")
     path = _write(tmp_path, "\n".join(rows))
-    started = time.perf_counter()
+    # Refused on the event stream, before anything expands it (pytest-timeout guards a hang).
     with pytest.raises(ContractProblem) as caught:
         read_contract(path, 1 << 20)
-    assert time.perf_counter() - started < 30  # guard against a hang, not a benchmark
     assert caught.value.code == "ISPYA-C102"
     assert caught.value.line == 1
 
