@@ -13,10 +13,11 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from . import __version__
+from .deliver import fail_early
 from .errors import ActionError, ConfigError, ToolError
 from .github.context import GitHubContext
 from .publishing import changes_for, publish_reports
-from .run import execute, fail_early
+from .run import execute
 from .settings import (
     INPUTS,
     Settings,

@@ -1,8 +1,9 @@
 """Merge mode: several JSON reports (matrix jobs, or an unprivileged fork PR run) -> one Report.
 
-A gate that ran in several jobs becomes one gate: the worst status, the highest exit code, the
-findings of all jobs deduplicated (the same finding from three Python versions is one
-problem). What differs per job -- counts, status, metrics such as coverage -- is kept in
+A gate that ran in several jobs becomes one gate: the findings of all jobs, deduplicated (the
+same finding from three Python versions is one problem), judged again by the one verdict
+function with *this* run's rules -- a report's own status and exit code are never believed.
+What differs per job -- counts, status, metrics such as coverage -- is kept in
 `Report.jobs`, one entry per job, so the summary and the JSON report can show the breakdown.
 
 The reports may come from untrusted code (a fork's pull request): they are size-capped, must
@@ -15,22 +16,19 @@ from __future__ import annotations
 
 import glob
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import ConfigError
+from .errors import EXIT_CONFIG, ConfigError
+from .gates.base import GateOutcome
 from .github.context import GitHubContext
-from .model import GateResult, GateStatus, Report, dedupe
+from .model import GateResult, Report, count_by_severity
+from .report_reader import ReadGate, ReadReport, read_report
+from .verdict import Rules, judge, off, overall
 
 MAX_REPORT_BYTES = 64 * 1024 * 1024
-_STATUS_RANK = {
-    GateStatus.ERROR: 0,
-    GateStatus.FAILED: 1,
-    GateStatus.PASSED: 2,
-    GateStatus.SKIPPED: 3,
-}
 
 
 def find_reports(patterns: str, base: Path, *, exclude: Path | None = None) -> list[Path]:
@@ -54,7 +52,7 @@ def find_reports(patterns: str, base: Path, *, exclude: Path | None = None) -> l
     return list(found)
 
 
-def load_report(path: Path) -> Report:
+def load_report(path: Path) -> ReadReport:
     try:
         size = path.stat().st_size
         if size > MAX_REPORT_BYTES:
@@ -63,12 +61,12 @@ def load_report(path: Path) -> Report:
                 f"{MAX_REPORT_BYTES // (1024 * 1024)} MiB are refused."
             )
         data = json.loads(path.read_text(encoding="utf-8"))
-        return Report.from_json(data)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return read_report(data)
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ConfigError(f"Input `reports`: {path} is not a usable JSON report: {exc}") from None
 
 
-def _labels(paths: Sequence[Path], reports: Sequence[Report]) -> list[str]:
+def _labels(paths: Sequence[Path], reports: Sequence[ReadReport]) -> list[str]:
     """A name per report: its job, made unique by its folder (matrix jobs share a job id)."""
     names = [r.context.get("job") or path.stem for path, r in zip(paths, reports, strict=True)]
     labels = []
@@ -85,60 +83,111 @@ def _labels(paths: Sequence[Path], reports: Sequence[Report]) -> list[str]:
     return unique
 
 
-def _job_entries(label: str, path: Path, report: Report) -> list[dict[str, Any]]:
+def _judged(report: ReadReport, rules: Rules) -> list[GateResult]:
+    """One job's gates judged again with this run's rules (its own verdict is not believed)."""
+    return [
+        judge(gate.name, gate.outcome, rules) if gate.ran else off(gate.name, *gate.outcome.notes)
+        for gate in report.gates
+    ]
+
+
+def _job_entries(label: str, path: Path, report: ReadReport, rules: Rules) -> list[dict[str, Any]]:
     if len(report.jobs) > 1:  # already a merged report: keep its breakdown
         return [dict(job) for job in report.jobs]
+    gates = _judged(report, rules)
+    code = overall(gates)
     return [
         {
             "job": label,
-            "result": report.result,
-            "exit_code": report.exit_code,
-            "counts": report.counts(),
+            "result": "passed" if code == 0 else "failed",
+            "exit_code": code,
+            "counts": count_by_severity(f for gate in gates for f in gate.findings),
             "run_url": report.context.get("run_url", ""),
             "report": path.name,
             "gates": {
                 gate.gate: {
                     "status": gate.status.value,
                     "counts": gate.counts(),
-                    "metrics": dict(gate.metrics),
+                    "metrics": gate.metrics.to_json() if gate.metrics is not None else {},
                 }
-                for gate in report.gates
+                for gate in gates
             },
         }
     ]
 
 
-def _merge_gate(name: str, parts: Sequence[tuple[str, GateResult]]) -> GateResult:
-    ran = [(label, gate) for label, gate in parts if gate.status is not GateStatus.SKIPPED]
-    chosen = ran or list(parts)
-    status = min((gate.status for _, gate in chosen), key=_STATUS_RANK.__getitem__)
-    findings = dedupe(f for _, gate in chosen for f in gate.findings)
+def _merge_gate(name: str, parts: Sequence[tuple[str, ReadGate]], rules: Rules) -> GateResult:
+    """One gate from several jobs: every finding (deduplicated by the verdict), every note,
+    metrics when only one job ran it, an error when any job could not run it."""
+    ran = [(label, gate) for label, gate in parts if gate.ran]
+    if not ran:
+        return off(name, *parts[0][1].outcome.notes)
     notes: dict[str, None] = {}
-    for _, gate in chosen:
-        notes.update(dict.fromkeys(gate.notes))
-    errors = [f"{label}: {gate.error}" for label, gate in chosen if gate.error]
-    metrics: Mapping[str, Any] = chosen[0][1].metrics if len(ran) == 1 else {}
+    for _, gate in ran:
+        notes.update(dict.fromkeys(gate.outcome.notes))
     if len(ran) > 1:
         notes[
             f"Ran in {len(ran)} jobs; findings are merged, per-job metrics are in the JSON "
             "report's `jobs`."
         ] = None
-    return GateResult(
-        gate=name,
-        status=status,
-        findings=tuple(findings),
-        metrics=dict(metrics),
+    errors = [f"{label}: {gate.outcome.error}" for label, gate in ran if gate.outcome.error]
+    outcome = GateOutcome(
+        findings=tuple(f for _, gate in ran for f in gate.outcome.findings),
+        metrics=ran[0][1].outcome.metrics if len(ran) == 1 else None,
         notes=tuple(notes),
         error="; ".join(errors) or None,
-        exit_code=max(gate.exit_code for _, gate in chosen),
+        error_exit=max(gate.outcome.error_exit for _, gate in ran if gate.outcome.error)
+        if errors
+        else EXIT_CONFIG,
     )
+    return judge(name, outcome, rules)
 
 
-def merge(paths: Sequence[Path], context: GitHubContext, *, generated_at: str = "") -> Report:
-    """Load and merge the reports at `paths` for publishing in `context`."""
+def merge(
+    paths: Sequence[Path], context: GitHubContext, rules: Rules, *, generated_at: str = ""
+) -> Report:
+    """Load and merge the reports at `paths` for publishing in `context`, judged by `rules`."""
     if not paths:
         raise ConfigError("Input `reports`: no report to publish.")
     reports = [load_report(path) for path in paths]
+    sha = _one_commit(paths, reports, context)
+    labels = _labels(paths, reports)
+    order: list[str] = []
+    by_gate: dict[str, list[tuple[str, ReadGate]]] = {}
+    for label, report in zip(labels, reports, strict=True):
+        for gate in report.gates:
+            if gate.name not in by_gate:
+                order.append(gate.name)
+                by_gate[gate.name] = []
+            by_gate[gate.name].append((label, gate))
+    gates = tuple(_merge_gate(name, by_gate[name], rules) for name in order)
+    jobs = [
+        entry
+        for label, path, r in zip(labels, paths, reports, strict=True)
+        for entry in _job_entries(label, path, r, rules)
+    ]
+    first = reports[0]
+    merged_context = dict(first.context)
+    merged_context.update({k: v for k, v in context.describe().items() if k in ("repository",)})
+    if sha:
+        merged_context["sha"] = sha
+    merged_context["merged_reports"] = str(len(reports))
+    return Report(
+        tool_version=__version__,
+        engine_version=first.engine_version,
+        gates=gates,
+        fail_on=rules.fail_on,
+        exit_code=overall(gates),
+        context=merged_context,
+        jobs=tuple(jobs),
+        generated_at=generated_at,
+    )
+
+
+def _one_commit(
+    paths: Sequence[Path], reports: Sequence[ReadReport], context: GitHubContext
+) -> str:
+    """The commit every report is about; ConfigError when they disagree or are not this run's."""
     shas = {r.context.get("sha", "") for r in reports} - {""}
     if len(shas) > 1:
         listing = ", ".join(
@@ -157,36 +206,4 @@ def merge(paths: Sequence[Path], context: GitHubContext, *, generated_at: str = 
             f"publishes for {expected[:12]}; refusing to annotate a commit they were not "
             "made for."
         )
-    labels = _labels(paths, reports)
-    order: list[str] = []
-    by_gate: dict[str, list[tuple[str, GateResult]]] = {}
-    for label, report in zip(labels, reports, strict=True):
-        for gate in report.gates:
-            if gate.gate not in by_gate:
-                order.append(gate.gate)
-                by_gate[gate.gate] = []
-            by_gate[gate.gate].append((label, gate))
-    gates = tuple(_merge_gate(name, by_gate[name]) for name in order)
-    jobs = [
-        entry
-        for label, path, r in zip(labels, paths, reports, strict=True)
-        for entry in _job_entries(label, path, r)
-    ]
-    first = reports[0]
-    merged_context = dict(first.context)
-    merged_context.update({k: v for k, v in context.describe().items() if k in ("repository",)})
-    if sha or expected:
-        merged_context["sha"] = sha or expected
-    merged_context["merged_reports"] = str(len(reports))
-    fail_ons = {r.fail_on for r in reports}
-    exit_code = max([r.exit_code for r in reports] + [g.exit_code for g in gates])
-    return Report(
-        tool_version=__version__,
-        engine_version=first.engine_version,
-        gates=gates,
-        fail_on=first.fail_on if len(fail_ons) == 1 else "/".join(sorted(fail_ons)),
-        exit_code=exit_code,
-        context=merged_context,
-        jobs=tuple(jobs),
-        generated_at=generated_at,
-    )
+    return sha or expected

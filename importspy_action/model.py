@@ -2,8 +2,9 @@
 
 Gates produce findings; reporters consume a Report. Neither knows the other exists, so a new
 gate needs no reporter change and a new reporter needs no gate change. The Report is also
-the versioned JSON document of `docs/report-schema.md`, which is what merge mode reads back,
-so (de)serialisation lives here and refuses documents of another schema version.
+the versioned JSON document of `docs/report-schema.md`: writing it lives here, reading it
+back (merge mode, where it is untrusted data) lives in `report_reader.py`, which needs the
+gate registry to rebuild each gate's typed metrics.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .gates.base import GateMetrics
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -155,41 +159,15 @@ def dedupe(findings: Iterable[Finding]) -> list[Finding]:
 
 @dataclass(frozen=True)
 class GateResult:
-    """What one gate concluded, with its findings and the numbers its summary section shows.
-
-    `metrics` is a flat-ish JSON object owned by the gate (e.g. coverage percentages, module
-    counts); reporters may render known keys but never require them.
-    """
+    """What one gate concluded (by `verdict.judge`), with its findings and typed metrics."""
 
     gate: str
     status: GateStatus
     findings: tuple[Finding, ...] = ()
-    metrics: Mapping[str, Any] = field(default_factory=dict)
+    metrics: GateMetrics | None = None
     notes: tuple[str, ...] = ()
     error: str | None = None
     exit_code: int = 0
-
-    @classmethod
-    def judged(
-        cls,
-        gate: str,
-        findings: Iterable[Finding],
-        *,
-        metrics: Mapping[str, Any],
-        notes: Iterable[str] = (),
-    ) -> GateResult:
-        """A gate's provisional verdict: failed when any finding is an error. The orchestrator
-        re-judges every gate with the user's `fail-on`, `severity` and `ignore`."""
-        items = tuple(findings)
-        failed = any(finding.severity is Severity.ERROR for finding in items)
-        return cls(
-            gate=gate,
-            status=GateStatus.FAILED if failed else GateStatus.PASSED,
-            findings=items,
-            metrics=metrics,
-            notes=tuple(notes),
-            exit_code=1 if failed else 0,
-        )
 
     def counts(self) -> dict[str, int]:
         return count_by_severity(self.findings)
@@ -201,29 +179,10 @@ class GateResult:
             "error": self.error,
             "exit_code": self.exit_code,
             "counts": self.counts(),
-            "metrics": dict(self.metrics),
+            "metrics": self.metrics.to_json() if self.metrics is not None else {},
             "notes": list(self.notes),
             "findings": [finding.to_json() for finding in self.findings],
         }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> GateResult:
-        raw_findings = data.get("findings", [])
-        raw_notes = data.get("notes", [])
-        metrics = data.get("metrics", {})
-        if not isinstance(raw_findings, list) or not isinstance(raw_notes, list):
-            raise ValueError("gate 'findings' and 'notes' must be lists")
-        if not isinstance(metrics, dict):
-            raise ValueError("gate 'metrics' must be an object")
-        return cls(
-            gate=_str(data, "gate"),
-            status=GateStatus(_str(data, "status")),
-            findings=tuple(Finding.from_json(item) for item in raw_findings),
-            metrics=metrics,
-            notes=tuple(str(item) for item in raw_notes),
-            error=_opt_str(data, "error"),
-            exit_code=int(data.get("exit_code", 0)),
-        )
 
 
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
@@ -283,42 +242,6 @@ class Report:
             "jobs": [dict(job) for job in self.jobs],
             "gates": [gate.to_json() for gate in self.gates],
         }
-
-    @classmethod
-    def from_json(cls, data: Any) -> Report:
-        """Read a report back; raises ValueError naming what is wrong with the document."""
-        if not isinstance(data, dict):
-            raise ValueError("a report must be a JSON object")
-        version = data.get("schema_version")
-        if version != REPORT_SCHEMA_VERSION:
-            raise ValueError(
-                f"report schema_version {version!r} is not supported "
-                f"(this tool reads version {REPORT_SCHEMA_VERSION})"
-            )
-        gates = data.get("gates")
-        if not isinstance(gates, list):
-            raise ValueError("report 'gates' must be a list")
-        tool = data.get("tool") or {}
-        engine = data.get("engine") or {}
-        context = data.get("context") or {}
-        jobs = data.get("jobs") or []
-        if not all(isinstance(item, dict) for item in (tool, engine, context)):
-            raise ValueError("report 'tool', 'engine' and 'context' must be objects")
-        if not isinstance(jobs, list):
-            raise ValueError("report 'jobs' must be a list")
-        try:
-            return cls(
-                tool_version=str(tool.get("version", "")),
-                engine_version=str(engine.get("version", "")),
-                gates=tuple(GateResult.from_json(gate) for gate in gates),
-                fail_on=str(data.get("fail_on", "error")),
-                exit_code=int(data.get("exit_code", 0)),
-                context={str(k): str(v) for k, v in context.items()},
-                jobs=tuple(dict(job) for job in jobs if isinstance(job, dict)),
-                generated_at=str(data.get("generated_at", "")),
-            )
-        except (KeyError, TypeError) as exc:
-            raise ValueError(f"report is missing or mistypes a field: {exc}") from None
 
 
 def _str(data: Mapping[str, Any], key: str) -> str:

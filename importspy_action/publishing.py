@@ -12,6 +12,7 @@ import sys
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
+from .deliver import deliver
 from .diff import ChangedLines
 from .github.api_retry import ApiTuning
 from .github.changes import ChangesResult, PullFiles, changes_from_api, compute_changes
@@ -20,7 +21,7 @@ from .github.checks import with_extra_cas
 from .github.context import GitHubContext
 from .merge import find_reports, merge
 from .model import Report
-from .run import finish
+from .run import rules_of
 from .settings import Settings
 
 
@@ -99,8 +100,11 @@ def publish_reports(settings: Settings, context: GitHubContext, environ: Mapping
     """Merge the `reports` and deliver them; the exit code is the merged gates' verdict."""
     paths = find_reports(settings.reports, settings.working_directory, exclude=settings.json_report)
     report = merge(
-        paths, context, generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds")
+        paths,
+        context,
+        rules_of(settings),
+        generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
     print(f"importspy-action: merged {len(paths)} report(s)", file=sys.stderr)
     changes = _merged_changes(report, settings, context, environ)
-    return finish(report, settings, context, environ, changes=changes)
+    return deliver(report, settings, context, environ, changes=changes)

@@ -1,28 +1,5 @@
-"""Gates: each turns the workspace plus Settings into a GateResult. They never talk to GitHub.
+"""Gates: each turns the workspace plus Settings into a GateOutcome. They never talk to GitHub.
 
-GATES maps a gate name to the function that runs it, in the order gates run and are shown.
+`base.py` is the protocol, `registry.py` lists the gates; each gate lives in its own module
+with its typed metrics beside it (`<gate>_metrics.py`).
 """
-
-from __future__ import annotations
-
-from collections.abc import Callable
-
-from ..diff import ChangedLines
-from ..model import GateResult
-from ..settings import Settings
-from .contracts import run_contracts
-from .coverage import run_coverage
-from .lint import run_lint
-
-
-def _contracts(settings: Settings, changes: ChangedLines | None) -> GateResult:
-    return run_contracts(settings)
-
-
-GateRunner = Callable[[Settings, "ChangedLines | None"], GateResult]
-
-GATES: dict[str, GateRunner] = {
-    "contracts": _contracts,
-    "coverage": run_coverage,
-    "lint": run_lint,
-}

@@ -9,13 +9,17 @@ hand all judgeable modules to one engine child; turn decisions into findings.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import EXIT_CONFIG, EXIT_FAILED, EXIT_PASSED, ConfigError
-from ..model import Finding, GateResult, GateStatus, Severity
+from ..diff import ChangedLines
+from ..errors import ConfigError
+from ..model import Finding
 from ..settings import MAX_CONTRACT_SIZE, Settings
+from ..workspace import Workspace
+from .base import GateOutcome
 from .contract_findings import (
     GATE,
     contract_problem,
@@ -24,7 +28,8 @@ from .contract_findings import (
     schema_findings,
 )
 from .contract_yaml import ContractDoc, ContractProblem, read_contract
-from .engine_runner import Job, run_batch
+from .contracts_metrics import ContractMetrics, SubjectRow
+from .engine_runner import Job, Outcome, run_batch
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -131,60 +136,45 @@ def _pyproject_subjects(settings: Settings) -> list[Subject]:
     return subjects
 
 
-def run_contracts(settings: Settings) -> GateResult:
-    ws = settings.workspace
+class ContractsGate:
+    """Modules judged against their ImportSpy contracts by the real engine."""
+
+    name = GATE
+    off_note = "Off: set `contracts` to check modules against their ImportSpy contracts."
+
+    def configured(self, settings: Settings) -> bool:
+        return settings.contracts_enabled
+
+    def run(self, settings: Settings, changes: ChangedLines | None) -> GateOutcome:
+        return check_contracts(settings)
+
+    def metrics_from_json(self, data: Mapping[str, Any]) -> ContractMetrics:
+        return ContractMetrics.from_json(data)
+
+
+@dataclass
+class _Tally:
+    """What the gate learned so far: findings, one row per module, unreadable contracts."""
+
+    findings: list[Finding] = field(default_factory=list)
+    rows: dict[int, SubjectRow] = field(default_factory=dict)
+    contract_error: bool = False
+
+    def decide(self, ident: int, decision: str, produced: list[Finding]) -> None:
+        self.rows[ident] = replace(self.rows[ident], decision=decision, violations=len(produced))
+        self.findings.extend(produced)
+
+
+def check_contracts(settings: Settings) -> GateOutcome:
+    """Resolve subjects, read contracts, judge every readable module in one engine batch."""
     subjects, notes = resolve_subjects(settings)
-    findings: list[Finding] = []
+    tally = _Tally()
     docs: dict[Path, ContractDoc | None] = {}
-    jobs: list[Job] = []
-    rows: dict[int, dict[str, Any]] = {}
-    exit_code = EXIT_PASSED
-
-    for ident, subject in enumerate(subjects):
-        row = {
-            "module": ws.display(subject.module),
-            "contract": ws.display(subject.contract),
-            "decision": "",
-            "violations": 0,
-        }
-        rows[ident] = row
-        if subject.contract not in docs:
-            try:
-                docs[subject.contract] = read_contract(subject.contract, MAX_CONTRACT_SIZE)
-            except ContractProblem as problem:
-                docs[subject.contract] = None
-                findings.append(
-                    contract_problem(
-                        problem.code,
-                        problem.message,
-                        contract=subject.contract,
-                        line=problem.line,
-                        column=problem.column,
-                        workspace=ws,
-                    )
-                )
-        if docs[subject.contract] is None:
-            row["decision"] = "CONTRACT ERROR"
-            exit_code = max(exit_code, EXIT_CONFIG)
-            continue
-        size = subject.module.stat().st_size
-        if size > settings.max_module_size:
-            findings.append(
-                module_problem(
-                    "ISPYA-S002",
-                    "module too large",
-                    f"Module is {size} bytes, above `max-module-size` "
-                    f"({settings.max_module_size} bytes); it was not checked.",
-                    module=subject.module,
-                    workspace=ws,
-                    help_text="Raise `max-module-size` if this module is meant to be this big.",
-                )
-            )
-            row["decision"] = "TOO LARGE"
-            exit_code = max(exit_code, EXIT_FAILED)
-            continue
-        jobs.append(Job(ident, subject.module, subject.contract))
-
+    jobs = [
+        job
+        for ident, subject in enumerate(subjects)
+        if (job := _prepare(ident, subject, settings, docs, tally)) is not None
+    ]
     batch = run_batch(
         jobs,
         project_root=settings.working_directory,
@@ -193,63 +183,106 @@ def run_contracts(settings: Settings) -> GateResult:
         max_memory=settings.max_memory,
     )
     for job in jobs:
-        outcome = batch.outcomes[job.ident]
-        row = rows[job.ident]
-        assert job.contract is not None
-        doc = docs.get(job.contract)
-        if outcome.kind == "decision":
-            produced = decision_findings(
-                outcome.payload, module=job.subject, contract=job.contract, doc=doc, workspace=ws
-            )
-            row["decision"] = str(outcome.payload.get("decision", "DENY"))
-            if row["decision"] != "ADMIT":
-                exit_code = max(exit_code, EXIT_FAILED)
-        elif outcome.kind in {"contract_errors", "contract_error"}:
-            errors = outcome.payload if outcome.kind == "contract_errors" else []
-            produced = schema_findings(
-                errors, module=job.subject, contract=job.contract, doc=doc, workspace=ws
-            ) or [
-                contract_problem(
-                    "ISPY-C101", str(outcome.payload), contract=job.contract, line=1, workspace=ws
-                )
-            ]
-            row["decision"] = "CONTRACT ERROR"
-            exit_code = max(exit_code, EXIT_CONFIG)
-        else:
-            produced = [_failure_finding(outcome.kind, outcome.payload, job.subject, settings)]
-            row["decision"] = {"timeout": "TIMED OUT", "crashed": "CRASHED"}.get(
-                outcome.kind, "ENGINE ERROR"
-            )
-            exit_code = max(exit_code, EXIT_FAILED)
-        row["violations"] = len(produced)
-        findings.extend(produced)
-
-    decided = [row["decision"] for row in rows.values()]
-    metrics = {
-        "modules": len(rows),
-        "admitted": decided.count("ADMIT"),
-        "denied": decided.count("DENY"),
-        "not_judged": len(rows) - decided.count("ADMIT") - decided.count("DENY"),
-        "engine_version": batch.engine_version,
-        "engine_processes": batch.processes,
-        "subjects": [rows[key] for key in sorted(rows)],
-    }
-    if exit_code == EXIT_CONFIG:
-        status = GateStatus.ERROR
-    elif exit_code == EXIT_FAILED or any(f.severity is Severity.ERROR for f in findings):
-        status = GateStatus.FAILED
-    else:
-        status = GateStatus.PASSED
-    return GateResult(
-        gate=GATE,
-        status=status,
-        findings=tuple(findings),
+        _record(job, batch.outcomes[job.ident], docs, settings, tally)
+    metrics = ContractMetrics(
+        engine_version=batch.engine_version,
+        engine_processes=batch.processes,
+        subjects=tuple(tally.rows[key] for key in sorted(tally.rows)),
+    )
+    return GateOutcome(
+        findings=tuple(tally.findings),
         metrics=metrics,
         notes=tuple(notes),
-        exit_code=exit_code,
-        error="A contract could not be read; see the findings."
-        if exit_code == EXIT_CONFIG
-        else None,
+        error="A contract could not be read; see the findings." if tally.contract_error else None,
+    )
+
+
+def _prepare(
+    ident: int,
+    subject: Subject,
+    settings: Settings,
+    docs: dict[Path, ContractDoc | None],
+    tally: _Tally,
+) -> Job | None:
+    """Read the subject's contract (once) and check the module's size; a Job when judgeable."""
+    ws = settings.workspace
+    tally.rows[ident] = SubjectRow(ws.display(subject.module), ws.display(subject.contract), "", 0)
+    if subject.contract not in docs:
+        docs[subject.contract] = _read_contract(subject.contract, ws, tally)
+    if docs[subject.contract] is None:
+        tally.rows[ident] = replace(tally.rows[ident], decision="CONTRACT ERROR")
+        tally.contract_error = True
+        return None
+    size = subject.module.stat().st_size
+    if size > settings.max_module_size:
+        tally.decide(ident, "TOO LARGE", [_too_large(subject.module, size, settings)])
+        return None
+    return Job(ident, subject.module, subject.contract)
+
+
+def _read_contract(contract: Path, ws: Workspace, tally: _Tally) -> ContractDoc | None:
+    try:
+        return read_contract(contract, MAX_CONTRACT_SIZE)
+    except ContractProblem as problem:
+        tally.findings.append(
+            contract_problem(
+                problem.code,
+                problem.message,
+                contract=contract,
+                line=problem.line,
+                column=problem.column,
+                workspace=ws,
+            )
+        )
+        return None
+
+
+def _too_large(module: Path, size: int, settings: Settings) -> Finding:
+    return module_problem(
+        "ISPYA-S002",
+        "module too large",
+        f"Module is {size} bytes, above `max-module-size` "
+        f"({settings.max_module_size} bytes); it was not checked.",
+        module=module,
+        workspace=settings.workspace,
+        help_text="Raise `max-module-size` if this module is meant to be this big.",
+    )
+
+
+def _record(
+    job: Job,
+    outcome: Outcome,
+    docs: Mapping[Path, ContractDoc | None],
+    settings: Settings,
+    tally: _Tally,
+) -> None:
+    """One engine answer -> the module's decision and findings."""
+    ws = settings.workspace
+    assert job.contract is not None
+    doc = docs.get(job.contract)
+    if outcome.kind == "decision":
+        produced = decision_findings(
+            outcome.payload, module=job.subject, contract=job.contract, doc=doc, workspace=ws
+        )
+        tally.decide(job.ident, str(outcome.payload.get("decision", "DENY")), produced)
+        return
+    if outcome.kind in {"contract_errors", "contract_error"}:
+        errors = outcome.payload if outcome.kind == "contract_errors" else []
+        produced = schema_findings(
+            errors, module=job.subject, contract=job.contract, doc=doc, workspace=ws
+        ) or [
+            contract_problem(
+                "ISPY-C101", str(outcome.payload), contract=job.contract, line=1, workspace=ws
+            )
+        ]
+        tally.decide(job.ident, "CONTRACT ERROR", produced)
+        tally.contract_error = True
+        return
+    decision = {"timeout": "TIMED OUT", "crashed": "CRASHED"}.get(outcome.kind, "ENGINE ERROR")
+    tally.decide(
+        job.ident,
+        decision,
+        [_failure_finding(outcome.kind, outcome.payload, job.subject, settings)],
     )
 
 

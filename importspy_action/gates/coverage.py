@@ -12,30 +12,36 @@ at the report file (line 1) or the file that drags the diff down most.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..diff import ChangedLines
 from ..errors import ConfigError
-from ..model import Finding, GateResult, Severity
+from ..model import Finding
 from ..settings import Settings
+from .base import GateOutcome
+from .coverage_findings import (
+    GATE,
+    below_threshold,
+    diff_findings,
+    listed,
+    per_file,
+    unmapped_notes,
+)
+from .coverage_metrics import CoverageMetrics, FileRow, Measure
 from .coverage_paths import PathMapper
 from .coverage_report import FileCoverage, ParsedReport, read_report
 from .line_ranges import (
     below,
     coalesce,
-    describe_ranges,
     floor_percent,
     format_percent,
     format_threshold,
 )
 
-GATE = "coverage"
-DOCS = "https://github.com/importspy-action/importspy-action/blob/main/docs/coverage.md"
 WORST_FILES = 10
-LISTED_NAMES = 5
 
 
 @dataclass
@@ -96,7 +102,24 @@ def merge_reports(
     return merged
 
 
-def run_coverage(settings: Settings, changes: ChangedLines | None) -> GateResult:
+class CoverageGate:
+    """Total, per-file and diff coverage from coverage.py's own reports."""
+
+    name = GATE
+    off_note = "Off: set `coverage-file` to gate on a coverage.py report."
+
+    def configured(self, settings: Settings) -> bool:
+        return settings.coverage_enabled
+
+    def run(self, settings: Settings, changes: ChangedLines | None) -> GateOutcome:
+        return judge(read_coverage(settings), settings, changes)
+
+    def metrics_from_json(self, data: Mapping[str, Any]) -> CoverageMetrics:
+        return CoverageMetrics.from_json(data)
+
+
+def read_coverage(settings: Settings) -> MergedCoverage:
+    """Every configured report read, merged and mapped onto the workspace."""
     ws = settings.workspace
     paths = report_paths(settings)
     displays = [ws.display(path) for path in paths]
@@ -109,177 +132,93 @@ def run_coverage(settings: Settings, changes: ChangedLines | None) -> GateResult
             "measured no executable lines: check coverage.py's `source` / pytest `--cov=` "
             "setting, or that the tests ran under coverage."
         )
-    return judge(merged, settings, changes)
+    return merged
 
 
-def judge(merged: MergedCoverage, settings: Settings, changes: ChangedLines | None) -> GateResult:
+def judge(merged: MergedCoverage, settings: Settings, changes: ChangedLines | None) -> GateOutcome:
     """Thresholds -> findings, metrics and notes (pure: no file access)."""
-    findings: list[Finding] = []
     notes: list[str] = []
     report_file = merged.reports[0]
-
     covered = sum(len(d.covered & d.statements) for d in merged.all_files())
     statements = sum(len(d.statements) for d in merged.all_files())
-    metrics: dict[str, Any] = {
-        "reports": list(merged.reports),
-        "files": len(merged.files) + len(merged.missing) + len(merged.outside),
-        "total_percent": floor_percent(covered, statements),
-        "total_covered": covered,
-        "total_statements": statements,
-        "threshold": settings.coverage_threshold,
-        "per_file_threshold": settings.coverage_per_file_threshold,
-        "diff_threshold": settings.diff_coverage_threshold,
-    }
-    if merged.has_branches:
-        hit = sum(d.branch_counts[0] for d in merged.all_files())
-        total = sum(d.branch_counts[1] for d in merged.all_files())
-        metrics.update(
-            branch_percent=floor_percent(hit, total), branches_covered=hit, branches_total=total
-        )
-
-    threshold = settings.coverage_threshold
-    if threshold is not None and below(covered, statements, threshold):
-        findings.append(
-            _below_threshold(
-                "COV-TOTAL",
-                "Total coverage below threshold",
-                (report_file, 1, None),
-                (covered, statements),
-                threshold,
-                f"Total line coverage {format_percent(covered, statements)} "
-                f"({covered} of {statements} lines) is below the threshold "
-                f"{format_threshold(threshold)}.",
-                help_text="The files that drag it down are listed in the job summary.",
-            )
-        )
-
-    findings += _per_file(merged, settings.coverage_per_file_threshold)
-    metrics["worst_files"] = _worst_files(merged)
-    notes += _unmapped_notes(merged, findings, report_file)
-    findings += _diff(merged, settings.diff_coverage_threshold, changes, metrics, notes)
-
-    metrics["headline"] = _headline(metrics)
-    return GateResult.judged(GATE, findings, metrics=metrics, notes=notes)
-
-
-def _below_threshold(
-    code: str,
-    title: str,
-    where: tuple[str, int, int | None],
-    measured: tuple[int, int],
-    threshold: float,
-    message: str,
-    *,
-    help_text: str | None = None,
-) -> Finding:
-    """An error for a coverage threshold miss: expected/observed stated the same way."""
-    path, start, end = where
-    hit, total = measured
-    return Finding(
-        gate=GATE,
-        code=code,
-        severity=Severity.ERROR,
-        path=path,
-        start_line=start,
-        end_line=end,
-        title=title,
-        message=message,
-        expected=f">= {format_threshold(threshold)}",
-        observed=format_percent(hit, total),
-        help=help_text,
-        url=DOCS,
+    findings = _total(covered, statements, settings.coverage_threshold, report_file)
+    findings += per_file(merged, settings.coverage_per_file_threshold)
+    notes += unmapped_notes(merged, findings, report_file)
+    diff = _diff_measure(merged, changes, settings.diff_coverage_threshold, notes)
+    if diff is not None:
+        findings += diff_findings(diff, settings.diff_coverage_threshold)
+    metrics = CoverageMetrics(
+        reports=tuple(merged.reports),
+        files=len(merged.files) + len(merged.missing) + len(merged.outside),
+        total=Measure(floor_percent(covered, statements), covered, statements),
+        threshold=settings.coverage_threshold,
+        per_file_threshold=settings.coverage_per_file_threshold,
+        diff_threshold=settings.diff_coverage_threshold,
+        branches=_branches(merged),
+        worst_files=_worst_files(merged),
+        diff_attempted=changes is not None,
+        diff=diff.measure if diff is not None and diff.total else None,
     )
+    return GateOutcome(findings=tuple(findings), metrics=metrics, notes=tuple(notes))
 
 
-def _per_file(merged: MergedCoverage, threshold: float | None) -> list[Finding]:
-    if threshold is None:
+def _branches(merged: MergedCoverage) -> Measure | None:
+    if not merged.has_branches:
+        return None
+    hit = sum(d.branch_counts[0] for d in merged.all_files())
+    total = sum(d.branch_counts[1] for d in merged.all_files())
+    return Measure(floor_percent(hit, total), hit, total)
+
+
+def _total(covered: int, statements: int, threshold: float | None, report: str) -> list[Finding]:
+    if threshold is None or not below(covered, statements, threshold):
         return []
-    findings = []
-    for path in sorted(merged.files):
-        data = merged.files[path]
-        total, hit = len(data.statements), len(data.covered & data.statements)
-        if not below(hit, total, threshold):
-            continue
-        statements = sorted(data.statements)
-        ranges = coalesce(data.statements - data.covered, statements)
-        findings.append(
-            _below_threshold(
-                "COV-FILE",
-                "File coverage below threshold",
-                (path, ranges[0][0] if ranges else 1, ranges[0][1] if ranges else None),
-                (hit, total),
-                threshold,
-                f"Line coverage of {path} is {format_percent(hit, total)} ({hit} of "
-                f"{total} lines), below the per-file threshold "
-                f"{format_threshold(threshold)}; not covered: lines "
-                f"{describe_ranges(ranges)}.",
-            )
+    return [
+        below_threshold(
+            "COV-TOTAL",
+            "Total coverage below threshold",
+            (report, 1, None),
+            (covered, statements),
+            threshold,
+            f"Total line coverage {format_percent(covered, statements)} "
+            f"({covered} of {statements} lines) is below the threshold "
+            f"{format_threshold(threshold)}.",
+            help_text="The files that drag it down are listed in the job summary.",
         )
-    return findings
+    ]
 
 
-def _worst_files(merged: MergedCoverage) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+def _worst_files(merged: MergedCoverage) -> tuple[FileRow, ...]:
+    rows: list[FileRow] = []
     for path, data in merged.files.items():
         total, hit = len(data.statements), len(data.covered & data.statements)
         if total == 0 or hit == total:
             continue
-        rows.append(
-            {
-                "path": path,
-                "percent": floor_percent(hit, total),
-                "covered": hit,
-                "statements": total,
-                "missing": total - hit,
-            }
-        )
-    rows.sort(key=lambda row: (-row["missing"], row["percent"], row["path"]))
-    return rows[:WORST_FILES]
+        rows.append(FileRow(path, floor_percent(hit, total), hit, total, total - hit))
+    rows.sort(key=lambda row: (-row.missing, row.percent, row.path))
+    return tuple(rows[:WORST_FILES])
 
 
-def _unmapped_notes(merged: MergedCoverage, findings: list[Finding], report_file: str) -> list[str]:
-    notes = []
-    hint = (
-        " Set `coverage-path-prefix` to the directory the report was made in, or run "
-        "`coverage xml` from the repository root."
-    )
-    for kind, bucket, what in (
-        ("missing", merged.missing, "do not exist in the workspace"),
-        ("outside", merged.outside, "lie outside the workspace"),
-    ):
-        if not bucket:
-            continue
-        names = sorted(bucket)
-        listed = ", ".join(f"`{name}`" for name in names[:LISTED_NAMES])
-        more = f" and {len(names) - LISTED_NAMES} more" if len(names) > LISTED_NAMES else ""
-        text = (
-            f"{len(names)} file{'s' if len(names) != 1 else ''} in the coverage report {what} "
-            f"({listed}{more}); they count toward the total but get no per-file findings."
-        )
-        notes.append(text + hint)
-        findings.append(
-            Finding(
-                gate=GATE,
-                code="COV-MISSING-FILE" if kind == "missing" else "COV-OUTSIDE-FILE",
-                severity=Severity.NOTICE,
-                path=report_file,
-                start_line=1,
-                title="Report names files not in the workspace",
-                message=text,
-                help=hint.strip(),
-                url=DOCS,
-            )
-        )
-    return notes
+@dataclass(frozen=True)
+class DiffMeasure:
+    """Changed executable lines, how many tests ran, and where the uncovered ones are."""
+
+    hit: int
+    total: int
+    uncovered: tuple[tuple[str, tuple[tuple[int, int], ...], int], ...]  # path, ranges, count
+
+    @property
+    def measure(self) -> Measure:
+        return Measure(floor_percent(self.hit, self.total), self.hit, self.total)
 
 
-def _diff(
+def _diff_measure(
     merged: MergedCoverage,
-    threshold: float | None,
     changes: ChangedLines | None,
-    metrics: dict[str, Any],
+    threshold: float | None,
     notes: list[str],
-) -> list[Finding]:
+) -> DiffMeasure | None:
+    """Coverage of the changed lines; None (with a note when it matters) when unknown."""
     if changes is None:
         if threshold is not None:
             notes.append(
@@ -287,9 +226,9 @@ def _diff(
                 f"pull request and no `base-ref` was given, or the diff could not be read), so "
                 f"`diff-coverage-threshold` {format_threshold(threshold)} was not applied."
             )
-        return []
-    per_file: list[tuple[str, list[tuple[int, int]], int]] = []
-    changed_total = changed_hit = 0
+        return None
+    uncovered = []
+    total = hit = 0
     unmeasured = []
     for path in sorted(changes.files):
         lines = changes.files[path]
@@ -299,77 +238,19 @@ def _diff(
                 unmeasured.append(path)
             continue
         executable = lines & data.statements
-        if not executable:
-            continue
-        hit = executable & data.covered
-        changed_total += len(executable)
-        changed_hit += len(hit)
-        uncovered = executable - hit
-        if uncovered:
-            ranges = coalesce(uncovered, sorted(data.statements))
-            per_file.append((path, ranges, len(uncovered)))
+        total += len(executable)
+        hit += len(executable & data.covered)
+        missed = executable - data.covered
+        if missed:
+            ranges = tuple(coalesce(missed, sorted(data.statements)))
+            uncovered.append((path, ranges, len(missed)))
     if unmeasured:
-        listed = ", ".join(f"`{p}`" for p in unmeasured[:LISTED_NAMES])
-        more = (
-            f" and {len(unmeasured) - LISTED_NAMES} more" if len(unmeasured) > LISTED_NAMES else ""
-        )
         notes.append(
             f"{len(unmeasured)} changed Python file{'s are' if len(unmeasured) != 1 else ' is'} "
-            f"not in the coverage report ({listed}{more}) and not counted in diff coverage."
+            f"not in the coverage report ({listed(unmeasured)}) and not counted in diff coverage."
         )
-    if changed_total == 0:
+    if total == 0:
         notes.append(
             "No changed executable lines: diff coverage has nothing to measure and passes."
         )
-        metrics["diff_percent"] = None
-        return []
-    metrics.update(
-        diff_percent=floor_percent(changed_hit, changed_total),
-        diff_covered=changed_hit,
-        diff_statements=changed_total,
-    )
-    failing = threshold is not None and below(changed_hit, changed_total, threshold)
-    level = Severity.ERROR if failing else Severity.NOTICE
-    findings = []
-    for path, ranges, _ in per_file:
-        for first, last in ranges:
-            where = f"line {first} is" if first == last else f"lines {first}-{last} are"
-            findings.append(
-                Finding(
-                    gate=GATE,
-                    code="COV-UNCOVERED",
-                    severity=level,
-                    path=path,
-                    start_line=first,
-                    end_line=last,
-                    title="Changed lines not covered",
-                    message=f"Changed {where} not covered by tests.",
-                    url=DOCS,
-                )
-            )
-    if failing and threshold is not None:
-        worst_path, worst_ranges, worst_count = max(per_file, key=lambda item: (item[2], item[0]))
-        findings.append(
-            _below_threshold(
-                "COV-DIFF",
-                "Diff coverage below threshold",
-                (worst_path, worst_ranges[0][0], worst_ranges[0][1]),
-                (changed_hit, changed_total),
-                threshold,
-                "Coverage of the changed lines is "
-                f"{format_percent(changed_hit, changed_total)} "
-                f"({changed_hit} of {changed_total} changed executable lines), below the "
-                f"threshold {format_threshold(threshold)}; {worst_path} has the most "
-                f"uncovered changed lines ({worst_count}).",
-            )
-        )
-    return findings
-
-
-def _headline(metrics: dict[str, Any]) -> str:
-    parts = [f"{metrics['total_percent']:.2f}% total"]
-    if metrics.get("diff_percent") is not None:
-        parts.append(f"{metrics['diff_percent']:.2f}% of changed lines")
-    if metrics.get("branch_percent") is not None:
-        parts.append(f"{metrics['branch_percent']:.2f}% branches")
-    return " · ".join(parts)
+    return DiffMeasure(hit, total, tuple(uncovered))

@@ -16,16 +16,18 @@ from __future__ import annotations
 import re
 import subprocess
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ..diff import ChangedLines
 from ..errors import ConfigError
-from ..model import Finding, GateResult, GateStatus
+from ..model import Finding
 from ..settings import Settings
+from .base import GateOutcome
 from .lint_findings import GATE, parse_concise, parse_json, to_finding
+from .lint_metrics import LintMetrics, RuleRow
 from .ruff_binary import RuffBinary, resolve_ruff
 
 _CONCISE_LINE = re.compile(r"^.+:\d+:\d+: ", re.MULTILINE)
@@ -147,18 +149,30 @@ def _diagnostics(argv: list[str], code: int, out: str, err: str) -> list[dict[st
     return parse_json(out, command=name)
 
 
-def run_lint(settings: Settings, changes: ChangedLines | None) -> GateResult:
+class LintGate:
+    """`ruff check` and `ruff format --check`, with the project's own ruff configuration."""
+
+    name = GATE
+    off_note = "Off: set `lint: true` to run ruff."
+
+    def configured(self, settings: Settings) -> bool:
+        return settings.lint
+
+    def run(self, settings: Settings, changes: ChangedLines | None) -> GateOutcome:
+        return run_lint(settings, changes)
+
+    def metrics_from_json(self, data: Mapping[str, Any]) -> LintMetrics:
+        return LintMetrics.from_json(data)
+
+
+def run_lint(settings: Settings, changes: ChangedLines | None) -> GateOutcome:
     ruff = resolve_ruff(settings.ruff_version)
     targets, notes = lint_targets(settings, changes)
-    metrics: dict[str, Any] = {"ruff_version": ruff.version, "ruff_source": ruff.source}
     if targets == []:
-        metrics.update(rules=[], unformatted=0, diagnostics=0, headline="no changed Python files")
-        return GateResult(gate=GATE, status=GateStatus.PASSED, metrics=metrics, notes=tuple(notes))
+        metrics = LintMetrics(ruff.version, ruff.source, nothing_to_lint=True)
+        return GateOutcome(metrics=metrics, notes=tuple(notes))
     cwd = settings.working_directory
     ws = settings.workspace
-    per_rule: Counter[str] = Counter()
-    names: dict[str, tuple[str, str | None]] = {}
-    fixable: Counter[str] = Counter()
     shown: dict[str, str] = {}  # thousands of findings share a few hundred files
 
     def display(name: str) -> str:
@@ -178,43 +192,35 @@ def run_lint(settings: Settings, changes: ChangedLines | None) -> GateResult:
         for f in formatted
         if f.code != "RUFF-SYNTAX" or (f.path, f.start_line, f.start_column) not in seen
     ]
+    return GateOutcome(
+        findings=tuple(findings), metrics=_metrics(ruff, findings), notes=tuple(notes)
+    )
+
+
+def _metrics(ruff: RuffBinary, findings: list[Finding]) -> LintMetrics:
+    """Per-rule counts (most frequent first) and how many are fixable."""
+    per_rule: Counter[str] = Counter()
+    names: dict[str, tuple[str, str | None]] = {}
+    fixable: Counter[str] = Counter()
     for finding in findings:
         per_rule[finding.code] += 1
         names.setdefault(finding.code, (finding.title, finding.url))
         if finding.help and finding.help.startswith("Fix available"):
             fixable[finding.code] += 1
-    rules = [
-        {
-            "code": code,
-            "title": names[code][0],
-            "url": names[code][1],
-            "count": count,
-            "fixable": fixable[code],
-        }
+    rules = tuple(
+        RuleRow(code, names[code][0], names[code][1], count, fixable[code])
         for code, count in sorted(per_rule.items(), key=lambda item: (-item[1], item[0]))
-    ]
+    )
     unformatted = per_rule.get("RUFF-FORMAT", 0)
-    metrics.update(
+    return LintMetrics(
+        ruff_version=ruff.version,
+        ruff_source=ruff.source,
         rules=rules,
         diagnostics=len(findings) - unformatted,
         unformatted=unformatted,
-        headline=_headline(
-            len(findings) - unformatted, len(rules) - (1 if unformatted else 0), unformatted
-        ),
     )
-    return GateResult.judged(GATE, findings, metrics=metrics, notes=notes)
 
 
 def _absolute(name: str, cwd: Path) -> Path:
     path = Path(name)
     return path if path.is_absolute() else cwd / path
-
-
-def _headline(diagnostics: int, rules: int, unformatted: int) -> str:
-    if not diagnostics and not unformatted:
-        return "clean"
-    return (
-        f"{diagnostics} diagnostic{'s' if diagnostics != 1 else ''} "
-        f"({rules} rule{'s' if rules != 1 else ''}), "
-        f"{unformatted} file{'s' if unformatted != 1 else ''} to format"
-    )

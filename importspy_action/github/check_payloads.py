@@ -9,13 +9,14 @@ payloads a real run sends.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Finding, Report, Severity
+from ..model import Finding, Severity
 from ..ranking import Selection
-from ..reporters.markdown import cell, gate_table
+from ..reporters.markdown import cell, code, gate_table, jobs_table, safe_url
+from ..view import ReportView, counts_phrase, location
 from . import limits
 
 LEVELS = {Severity.ERROR: "failure", Severity.WARNING: "warning", Severity.NOTICE: "notice"}
@@ -39,31 +40,18 @@ class CheckRunPlan:
         return [self.create, *self.updates]
 
 
-def conclusion_for(report: Report) -> str:
+def conclusion_for(view: ReportView) -> str:
     """failure when the step fails; neutral when `fail-on: never` hides findings; else success."""
-    if report.exit_code != 0:
+    if view.exit_code != 0:
         return "failure"
-    if report.fail_on == "never" and report.findings:
+    if view.fail_on == "never" and view.findings:
         return "neutral"
     return "success"
 
 
-def _counts_phrase(counts: Mapping[str, int]) -> str:
-    def plural(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
-
-    return ", ".join(
-        (
-            plural(counts["error"], "error"),
-            plural(counts["warning"], "warning"),
-            plural(counts["notice"], "notice"),
-        )
-    )
-
-
-def output_title(report: Report) -> str:
-    verdict = "passed" if report.passed else "failed"
-    return limits.title(f"{verdict}: {_counts_phrase(report.counts())}")
+def output_title(view: ReportView) -> str:
+    verdict = "passed" if view.passed else "failed"
+    return limits.title(f"{verdict}: {counts_phrase(view.counts)}")
 
 
 def to_annotation(finding: Finding) -> dict[str, Any]:
@@ -97,19 +85,16 @@ def to_annotation(finding: Finding) -> dict[str, Any]:
     return annotation
 
 
-def _summary(report: Report, selection: Selection, notes: Sequence[str]) -> str:
-    verdict = "✅ passed" if report.passed else "❌ failed"
+def _summary(view: ReportView, selection: Selection, notes: Sequence[str]) -> str:
+    verdict = "✅ passed" if view.passed else "❌ failed"
     head = [
-        f"**{verdict}**: {_counts_phrase(report.counts())} (fail-on: `{report.fail_on}`)",
+        f"**{verdict}**: {counts_phrase(view.counts)} (fail-on: `{cell(view.fail_on)}`)",
         "",
-        *gate_table(report.gates),
+        *gate_table(view.gates, details=False),
+        "",
     ]
-    head.append("")
-    for gate in report.gates:
-        if gate.error:
-            head.append(f"- ⚠️ {gate.gate}: {cell(gate.error)}")
-    annotated = len(selection.findings)
-    line = f"Annotations: {annotated} of {selection.total} findings."
+    head += [f"- ⚠️ {cell(gate.name)}: {cell(gate.error or '')}" for gate in view.errors]
+    line = f"Annotations: {len(selection.findings)} of {selection.total} findings."
     if selection.capped:
         line += (
             f" {selection.capped} more are not annotated (`max-annotations` or the report "
@@ -117,25 +102,8 @@ def _summary(report: Report, selection: Selection, notes: Sequence[str]) -> str:
         )
     head.append(line)
     head.extend(f"- {cell(note)}" for note in (selection.note, *notes) if note)
-    job_lines: list[str] = []
-    if len(report.jobs) > 1:
-        job_lines = [
-            "",
-            "| Job | Result | Errors | Warnings | Notices |",
-            "| --- | --- | ---: | ---: | ---: |",
-        ]
-        for job in report.jobs:
-            raw_counts = job.get("counts")
-            job_counts: Mapping[str, Any] = raw_counts if isinstance(raw_counts, dict) else {}
-            job_lines.append(
-                f"| {cell(str(job.get('job', '?')))} | {cell(str(job.get('result', '')))} | "
-                f"{job_counts.get('error', 0)} | {job_counts.get('warning', 0)} | "
-                f"{job_counts.get('notice', 0)} |"
-            )
-    tail = []
-    run_url = report.context.get("run_url")
-    if run_url:
-        tail = ["", f"Workflow run: {run_url}"]
+    job_lines = ["", *jobs_table(view.jobs)] if view.jobs else []
+    tail = ["", f"Workflow run: {view.run_url}"] if safe_url(view.run_url) else []
     return limits.join_within(
         head,
         job_lines,
@@ -148,15 +116,11 @@ def _text(findings: Sequence[Finding]) -> str:
     if not findings:
         return "No findings."
     head = ["| Level | Location | Rule | Message |", "| --- | --- | --- | --- |"]
-    rows = []
-    for finding in findings:
-        where = f"{finding.path}:{finding.start_line}"
-        if finding.last_line != finding.start_line:
-            where += f"-{finding.last_line}"
-        rows.append(
-            f"| {finding.severity.value} | `{cell(where)}` | {cell(finding.code)} | "
-            f"{cell(finding.message)} |"
-        )
+    rows = [
+        f"| {finding.severity.value} | {code(location(finding))} | {cell(finding.code)} | "
+        f"{cell(finding.message)} |"
+        for finding in findings
+    ]
     return limits.join_within(
         head,
         rows,
@@ -165,7 +129,7 @@ def _text(findings: Sequence[Finding]) -> str:
 
 
 def plan(
-    report: Report,
+    view: ReportView,
     selection: Selection,
     *,
     name: str,
@@ -175,12 +139,12 @@ def plan(
     notes: Sequence[str] = (),
     ordered: Sequence[Finding] | None = None,
 ) -> CheckRunPlan:
-    """Every request body for publishing `report` with the `selection`'s annotations."""
-    conclusion = conclusion_for(report)
+    """Every request body for publishing the view with the `selection`'s annotations."""
+    conclusion = conclusion_for(view)
     output_base: dict[str, Any] = {
-        "title": output_title(report),
-        "summary": _summary(report, selection, notes),
-        "text": _text(ordered if ordered is not None else report.findings),
+        "title": output_title(view),
+        "summary": _summary(view, selection, notes),
+        "text": _text(ordered if ordered is not None else view.findings),
     }
     annotations = [to_annotation(finding) for finding in selection.findings]
     size = limits.MAX_ANNOTATIONS_PER_REQUEST

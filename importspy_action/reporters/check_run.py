@@ -25,7 +25,8 @@ from ..github.context import GitHubContext
 from ..model import Report
 from ..ranking import rank, select
 from ..settings import Settings
-from .files import write_atomic
+from ..view import ReportView
+from ..writer import Writer
 
 DRY_RUN_DIR = "importspy-check-run"
 TWO_STAGE_HINT = (
@@ -52,7 +53,7 @@ def head_sha_for(report: Report, context: GitHubContext) -> str:
 
 
 def build_plan(
-    report: Report,
+    view: ReportView,
     settings: Settings,
     context: GitHubContext,
     changes: ChangedLines | None,
@@ -60,28 +61,26 @@ def build_plan(
     head_sha: str,
     external_id: str = "",
 ) -> CheckRunPlan:
-    findings = report.findings
+    findings = view.findings
     selection = select(
         findings, mode=settings.annotations, changes=changes, limit=settings.max_annotations
     )
     return plan(
-        report,
+        view,
         selection,
         name=settings.check_name,
         head_sha=head_sha,
-        details_url=report.context.get("run_url") or context.run_url,
+        details_url=view.run_url or context.run_url,
         external_id=external_id,
         ordered=rank(findings, changes),
     )
 
 
 def write_dry_run(
-    check_plan: CheckRunPlan, directory: Path, *, api_url: str, repository: str
+    check_plan: CheckRunPlan, directory: Path, writer: Writer, *, api_url: str, repository: str
 ) -> list[Path]:
     """The exact bodies, with method and URL, one file per request, in sending order."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for stale in directory.glob("[0-9][0-9][0-9]-*.json"):
-        stale.unlink()
+    writer.clear(directory, "[0-9][0-9][0-9]-*.json", what="dry-run payloads")
     repo_url = f"{api_url.rstrip('/')}/repos/{repository or '{owner}/{repo}'}"
     written = []
     requests: list[tuple[str, str, dict[str, Any]]] = [
@@ -94,18 +93,21 @@ def write_dry_run(
         kind = "create" if method == "POST" else "update"
         path = directory / f"{number:03d}-{kind}.json"
         document = {"method": method, "url": url, "body": body}
-        write_atomic(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-        written.append(path)
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        if writer.write(path, text, what="dry-run payloads"):
+            written.append(path)
     return written
 
 
 def deliver_check_run(
     report: Report,
+    view: ReportView,
     settings: Settings,
     context: GitHubContext,
     environ: Mapping[str, str],
     changes: ChangedLines | None,
     *,
+    writer: Writer,
     github_factory: Callable[..., Github] = client,
     budget: Budget | None = None,
 ) -> CheckRunOutcome:
@@ -114,11 +116,9 @@ def deliver_check_run(
     repository = report.context.get("repository") or context.repository
     if settings.dry_run:
         base = settings.json_report.parent if settings.json_report else settings.working_directory
-        check_plan = build_plan(
-            report, settings, context, changes, head_sha=head_sha or "{head_sha}"
-        )
+        check_plan = build_plan(view, settings, context, changes, head_sha=head_sha or "{head_sha}")
         outcome.files = write_dry_run(
-            check_plan, base / DRY_RUN_DIR, api_url=context.api_url, repository=repository
+            check_plan, base / DRY_RUN_DIR, writer, api_url=context.api_url, repository=repository
         )
         outcome.notice = (
             f"dry-run: no check run was created; the {len(outcome.files)} request(s) it would "
@@ -144,7 +144,7 @@ def deliver_check_run(
     budget = budget or Budget(settings.report_budget, scale=tuning.time_scale)
     external_id = f"importspy-action:{context.run_id or 'local'}:{uuid.uuid4().hex[:16]}"
     check_plan = build_plan(
-        report, settings, context, changes, head_sha=head_sha, external_id=external_id
+        view, settings, context, changes, head_sha=head_sha, external_id=external_id
     )
     github = github_factory(
         settings.github_token, context.api_url, tuning, ca_bundle=settings.ca_bundle

@@ -13,7 +13,7 @@ from typing import Any
 
 from actions_toolkit.command import issue_command
 
-from ..model import Finding, Report, Severity
+from ..model import Finding, Severity
 
 PER_LEVEL = 10
 
@@ -38,16 +38,16 @@ def annotate(finding: Finding) -> None:
     issue_command(finding.severity.value, _properties(finding), finding.message)
 
 
-def emit(report: Report, findings: Sequence[Finding] | None = None) -> int:
+def emit(findings: Sequence[Finding]) -> int:
     """Emit annotations; returns how many findings were left to the summary.
 
-    `findings` (default: all, worst first) is the caller's ranked selection -- e.g. errors
-    and findings on changed lines first, or only changed lines for `annotations:
-    changed-lines` -- so GitHub's 10-per-level display shows the ones that matter.
+    `findings` is the caller's ranked selection -- e.g. errors and findings on changed lines
+    first, or only changed lines for `annotations: changed-lines` -- so GitHub's
+    10-per-level display shows the ones that matter.
     """
     shown = dict.fromkeys(Severity, 0)
     left = 0
-    for finding in report.findings if findings is None else findings:
+    for finding in findings:
         if shown[finding.severity] >= PER_LEVEL:
             left += 1
             continue

@@ -1,10 +1,13 @@
-"""Step outputs in $GITHUB_OUTPUT, for later steps (`steps.<id>.outputs.<name>`)."""
+"""Step outputs (`steps.<id>.outputs.<name>`): every name always set, empty when unmeasured.
+
+The names are action.yml's outputs; gates contribute theirs (e.g. `coverage`) through their
+metrics' `outputs()`, so this module never names a gate. The writer puts them in
+$GITHUB_OUTPUT.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-from actions_toolkit import core
 
 from ..model import Report
 
@@ -23,36 +26,21 @@ OUTPUT_NAMES = (
 )
 
 
-def _percent(value: object) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{value:.2f}"
-    return ""
-
-
 def values(report: Report, extra: Mapping[str, str]) -> dict[str, str]:
     """Every output, always set (empty when not measured), so callers can rely on them."""
     counts = report.counts()
-    coverage = report.gate("coverage")
-    metrics = coverage.metrics if coverage else {}
-    result = {
-        "result": report.result,
-        "exit-code": str(report.exit_code),
-        "errors": str(counts["error"]),
-        "warnings": str(counts["warning"]),
-        "notices": str(counts["notice"]),
-        "json-report": "",
-        "sarif": "",
-        "check-run-id": "",
-        "check-run-url": "",
-        "coverage": _percent(metrics.get("total_percent")),
-        "diff-coverage": _percent(metrics.get("diff_percent")),
-    }
+    result = dict.fromkeys(OUTPUT_NAMES, "")
+    result.update(
+        {
+            "result": report.result,
+            "exit-code": str(report.exit_code),
+            "errors": str(counts["error"]),
+            "warnings": str(counts["warning"]),
+            "notices": str(counts["notice"]),
+        }
+    )
+    for gate in report.gates:
+        if gate.metrics is not None:
+            result.update({k: v for k, v in gate.metrics.outputs().items() if k in result})
     result.update({key: value for key, value in extra.items() if key in result})
     return result
-
-
-def write(report: Report, extra: Mapping[str, str]) -> dict[str, str]:
-    outputs = values(report, extra)
-    for name, value in outputs.items():
-        core.set_output(name, value)
-    return outputs

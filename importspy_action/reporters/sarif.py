@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from ..model import Finding, Report, Severity
-from .files import write_atomic
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTICE: "note"}
@@ -80,7 +78,3 @@ def render(report: Report) -> str:
         ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def write(report: Report, path: Path) -> None:
-    write_atomic(path, render(report))

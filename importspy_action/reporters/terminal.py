@@ -1,11 +1,18 @@
-"""A readable report for the terminal: what a local run prints and what the CI log shows."""
+"""A readable report for the terminal: what a local run prints and what the CI log shows.
+
+Drawn from the same view as the job summary and the check run. The text it returns is
+untrusted (file names, messages and notes come from the pull request): the caller prints it
+through the safe console, never straight to a runner's stdout.
+"""
 
 from __future__ import annotations
 
 import os
 from typing import TextIO
 
-from ..model import GateStatus, Report, Severity
+from ..blocks import Block, Paragraph, plain
+from ..model import GateStatus, Severity
+from ..view import GateView, ReportView, counts_phrase
 
 _COLORS = {
     Severity.ERROR: "\033[31m",
@@ -29,45 +36,69 @@ def use_color(stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def render(report: Report, *, color: bool = False, limit: int = 200) -> str:
-    def paint(text: str, code: str) -> str:
-        return f"{code}{text}{_RESET}" if color else text
+class _Painter:
+    def __init__(self, color: bool) -> None:
+        self.color = color
 
-    lines: list[str] = []
-    for gate in report.gates:
-        label, code = _STATUS[gate.status]
-        if gate.status is GateStatus.SKIPPED:  # say how to turn it on, no zero counts
-            hint = gate.notes[0] if gate.notes else "not configured"
-            lines.append(f"{paint(label, code):>8}  {gate.gate}  — {hint.removeprefix('Off: ')}")
-            continue
-        counts = gate.counts()
-        lines.append(
-            f"{paint(label, code):>8}  {gate.gate}  "
-            f"({counts['error']} errors, {counts['warning']} warnings, {counts['notice']} notices)"
-        )
-        if gate.error:
-            lines.append(f"          {gate.error}")
-        for note in gate.notes:
-            lines.append(f"          note: {note}")
+    def __call__(self, text: str, code: str) -> str:
+        return f"{code}{text}{_RESET}" if self.color else text
+
+
+def _gate_lines(gate: GateView, paint: _Painter, *, sections: bool) -> list[str]:
+    label, code = _STATUS[gate.status]
+    if gate.off:  # say how to turn it on, no zero counts
+        return [f"{paint(label, code):>8}  {gate.name}  — {gate.off_hint}"]
+    counts = gate.counts
+    lines = [
+        f"{paint(label, code):>8}  {gate.name}  "
+        f"({counts['error']} errors, {counts['warning']} warnings, {counts['notice']} notices)"
+    ]
+    if gate.error:
+        lines.append(f"          {gate.error}")
+    lines += [f"          note: {note}" for note in gate.notes]
+    if sections:
+        lines += [f"          {line}" for item in gate.section for line in _block(item)]
+    return lines
+
+
+def _block(item: Block) -> list[str]:
+    """Sections in the terminal: paragraphs as text, tables as aligned columns."""
+    if isinstance(item, Paragraph):
+        return ["".join(plain(part) for part in item.parts)]
+    rows = [[column.title for column in item.columns]]
+    rows += [[plain(part) for part in row] for row in item.rows]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(item.columns))]
+    lines = [
+        "  ".join(
+            text.rjust(width) if column.numeric else text.ljust(width)
+            for text, width, column in zip(row, widths, item.columns, strict=True)
+        ).rstrip()
+        for row in rows
+    ]
+    return lines + ([item.more] if item.more else [])
+
+
+def render(
+    view: ReportView, *, color: bool = False, limit: int = 200, sections: bool = False
+) -> str:
+    paint = _Painter(color)
+    lines = [line for gate in view.gates for line in _gate_lines(gate, paint, sections=sections)]
     lines.append("")
-    findings = report.findings
-    for finding in findings[:limit]:
+    for finding in view.findings[:limit]:
+        level = paint(finding.severity.value, _COLORS[finding.severity])
         where = f"{finding.path}:{finding.start_line}"
         if finding.start_column:
             where += f":{finding.start_column}"
-        level = paint(finding.severity.value, _COLORS[finding.severity])
         lines.append(f"{where}: {level} {finding.code} {finding.message}")
         if finding.help:
             lines.append(f"    help: {finding.help}")
-    if len(findings) > limit:
-        lines.append(f"... {len(findings) - limit} more findings in the JSON report")
-    counts = report.counts()
-    verdict = "passed" if report.passed else "FAILED"
-    verdict_code = "\033[32m" if report.passed else "\033[31m"
-    lines.append("")
-    lines.append(
-        f"Verdict: {paint(verdict, verdict_code)} — {counts['error']} errors, "
-        f"{counts['warning']} warnings, {counts['notice']} notices "
-        f"(fail-on: {report.fail_on}, exit code {report.exit_code})"
-    )
+    if len(view.findings) > limit:
+        lines.append(f"... {len(view.findings) - limit} more findings in the JSON report")
+    verdict = "passed" if view.passed else "FAILED"
+    verdict_code = "\033[32m" if view.passed else "\033[31m"
+    lines += [
+        "",
+        f"Verdict: {paint(verdict, verdict_code)} — {counts_phrase(view.counts)} "
+        f"(fail-on: {view.fail_on}, exit code {view.exit_code})",
+    ]
     return "\n".join(lines) + "\n"

@@ -226,8 +226,9 @@ def test_unwritable_report_path_does_not_lose_the_other_reporters(
         example_project,
         {"contracts": "src/plugins/scorer.py", "json-report": "blocker/report.json"},
     )
-    assert result.exit_code == 1  # the gates decide the exit code, not the reporters
-    assert "Could not write the JSON report" in result.stderr
+    # everything else is written, then the run says what it could not write: exit 2
+    assert result.exit_code == 2
+    assert "Input `json-report`: cannot write" in result.stderr
     assert "Gates failed" in result.summary
     assert result.outputs["result"] == "failed"
     assert (example_project / "importspy.sarif").is_file()

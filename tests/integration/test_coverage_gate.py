@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from importspy_action import view
 from importspy_action.diff import ChangedLines, parse_unified_diff
 from importspy_action.errors import ConfigError
-from importspy_action.gates.coverage import run_coverage
 from importspy_action.model import GateStatus, Report, Severity
 from importspy_action.reporters import summary
+from importspy_action.view import ReportView
+from tests.support.builders import Judged, run_coverage
 from tests.support.gate_projects import (
     NEW_CALC,
     TEXT,
@@ -29,13 +31,15 @@ from tests.support.gate_projects import (
 )
 
 
-def _report(result: object) -> Report:
-    return Report(
-        tool_version="test",
-        engine_version="test",
-        gates=(result,),  # type: ignore[arg-type]
-        fail_on="error",
-        exit_code=getattr(result, "exit_code", 0),
+def _report(result: Judged) -> ReportView:
+    return view.build(
+        Report(
+            tool_version="test",
+            engine_version="test",
+            gates=(result.result,),
+            fail_on="error",
+            exit_code=result.exit_code,
+        )
     )
 
 

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from importspy_action import view
 from importspy_action.diff import parse_unified_diff
 from importspy_action.errors import ConfigError
 from importspy_action.gates import lint, ruff_binary
-from importspy_action.gates.lint import run_lint
 from importspy_action.model import GateStatus, Report
 from importspy_action.reporters import summary
+from tests.support.builders import run_lint
 from tests.support.gate_projects import assert_golden, findings_json, git, settings_for, write
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "lint_project"
@@ -65,8 +66,8 @@ def test_findings_and_summary_golden(project: Path) -> None:
     assert not (project / ".ruff_cache").exists()
     assert result.metrics["ruff_version"] == ruff_binary.bundled_version()
     assert_golden("lint/project.findings.json", findings_json(result))
-    report = Report("test", "test", (result,), "error", result.exit_code)
-    assert_golden("lint/project.summary.md", summary.render(report))
+    report = Report("test", "test", (result.result,), "error", result.exit_code)
+    assert_golden("lint/project.summary.md", summary.render(view.build(report)))
 
 
 def test_clean_project_passes(tmp_path: Path) -> None:
@@ -74,8 +75,8 @@ def test_clean_project_passes(tmp_path: Path) -> None:
     result = run_lint(settings_for(tmp_path, lint="true"), None)
     assert result.status is GateStatus.PASSED and not result.findings
     assert result.metrics["headline"] == "clean"
-    report = Report("test", "test", (result,), "error", 0)
-    assert "no diagnostics, every file formatted" in summary.render(report)
+    report = Report("test", "test", (result.result,), "error", 0)
+    assert "no diagnostics, every file formatted" in summary.render(view.build(report))
 
 
 def test_changed_files_scope_lints_only_what_the_diff_touched(project: Path) -> None:

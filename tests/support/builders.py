@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from importspy_action.diff import ChangedLines
+from importspy_action.gates.base import Gate, GateOutcome
+from importspy_action.gates.contracts import ContractsGate
+from importspy_action.gates.coverage import CoverageGate
+from importspy_action.gates.lint import LintGate
 from importspy_action.github.context import GitHubContext
 from importspy_action.model import Finding, GateResult, GateStatus, Report, Severity
+from importspy_action.run import rules_of, run_gate
 from importspy_action.settings import Settings, build_settings
+from importspy_action.verdict import judge
 
 HEAD_SHA = "1" * 40
 MERGE_SHA = "2" * 40
@@ -136,3 +144,57 @@ def outputs(env: Mapping[str, str]) -> dict[str, str]:
             values[name] = value
             i += 1
     return values
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A gate's result as the report shows it: judged by the one verdict, metrics as JSON."""
+
+    result: GateResult
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        return self.result.metrics.to_json() if self.result.metrics is not None else {}
+
+    @property
+    def status(self) -> GateStatus:
+        return self.result.status
+
+    @property
+    def exit_code(self) -> int:
+        return self.result.exit_code
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.result.findings
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self.result.notes
+
+    @property
+    def error(self) -> str | None:
+        return self.result.error
+
+
+def judged(outcome: GateOutcome, gate: str, settings: Settings) -> Judged:
+    return Judged(judge(gate, outcome, rules_of(settings)))
+
+
+def run_gate_judged(gate: Gate, settings: Settings, changes: ChangedLines | None) -> Judged:
+    """Run one gate as the orchestrator does (errors become the gate's error) and judge it."""
+    return judged(run_gate(gate, settings, changes), gate.name, settings)
+
+
+def run_contracts(settings: Settings) -> Judged:
+    return run_gate_judged(ContractsGate(), settings, None)
+
+
+def run_coverage(settings: Settings, changes: ChangedLines | None) -> Judged:
+    """The coverage gate; a ConfigError propagates, as the tests of bad input expect."""
+    return judged(CoverageGate().run(settings, changes), "coverage", settings)
+
+
+def run_lint(settings: Settings, changes: ChangedLines | None) -> Judged:
+    """The lint gate; a ConfigError propagates, as the tests of bad input expect."""
+    return judged(LintGate().run(settings, changes), "lint", settings)

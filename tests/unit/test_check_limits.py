@@ -7,6 +7,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from importspy_action import view
 from importspy_action.github import check_payloads, limits
 from importspy_action.ranking import select
 from tests.support import builders
@@ -53,7 +54,7 @@ def test_plan_uses_the_floor_of_requests_and_at_most_50_annotations_each(n: int)
     findings = [builders.finding(i) for i in range(n)]
     report = builders.report(findings)
     selection = select(findings, mode="all", changes=None, limit=None)
-    plan = check_payloads.plan(report, selection, name="ImportSpy", head_sha="1" * 40)
+    plan = check_payloads.plan(view.build(report), selection, name="ImportSpy", head_sha="1" * 40)
     assert plan.requests == max(1, math.ceil(n / 50))
     bodies = plan.bodies()
     batches = [body["output"].get("annotations", []) for body in bodies]

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from importspy_action.errors import ConfigError
-from importspy_action.gates.contracts import resolve_subjects, run_contracts
+from importspy_action.gates.contracts import ContractsGate, resolve_subjects
 from importspy_action.model import Finding, GateStatus
 from importspy_action.settings import build_settings
+from tests.support.builders import judged
 
 MODULE = """\
 import json
@@ -58,7 +59,7 @@ dependencies:
 
 def _gate(tmp_path: Path, contracts: str, **raw: str):
     settings = build_settings({"contracts": contracts, **raw}, tmp_path)
-    return run_contracts(settings)
+    return judged(ContractsGate().run(settings, None), "contracts", settings)
 
 
 def _at(findings: tuple[Finding, ...], code: str, needle: str) -> Finding:

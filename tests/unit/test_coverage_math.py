@@ -23,6 +23,7 @@ from importspy_action.gates.line_ranges import (
 )
 from importspy_action.model import Severity
 from importspy_action.settings import build_settings
+from tests.support.builders import judged
 
 counts = st.integers(min_value=1, max_value=10**7).flatmap(
     lambda total: st.tuples(st.integers(min_value=0, max_value=total), st.just(total))
@@ -149,12 +150,12 @@ def test_judging_79_96_against_80_fails_and_says_79_96(tmp_path: Path) -> None:
         {"coverage-threshold": "80", "diff-coverage-threshold": "80"}, tmp_path
     )
     changes = ChangedLines(files={"m.py": frozenset(range(1, 2501))})
-    result = judge(_merged(1999, 2500), settings, changes)
+    result = judged(judge(_merged(1999, 2500), settings, changes), "coverage", settings)
     by_code = {f.code: f for f in result.findings}
     assert "79.96% (1999 of 2500 lines) is below the threshold 80%" in by_code["COV-TOTAL"].message
     assert by_code["COV-DIFF"].observed == "79.96%"
     assert by_code["COV-UNCOVERED"].severity is Severity.ERROR
     assert (by_code["COV-UNCOVERED"].start_line, by_code["COV-UNCOVERED"].end_line) == (2000, 2500)
     assert result.metrics["total_percent"] == 79.96 and result.exit_code == 1
-    passing = judge(_merged(2000, 2500), settings, changes)
+    passing = judged(judge(_merged(2000, 2500), settings, changes), "coverage", settings)
     assert passing.exit_code == 0 and passing.metrics["total_percent"] == 80.0

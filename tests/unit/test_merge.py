@@ -13,6 +13,7 @@ from importspy_action.errors import ConfigError
 from importspy_action.github.context import GitHubContext
 from importspy_action.merge import find_reports, merge
 from importspy_action.model import GateResult, GateStatus, Report, Severity
+from importspy_action.verdict import Rules
 from tests.support import builders
 
 
@@ -27,7 +28,7 @@ def test_merge_dedupes_keeps_worst_status_and_breaks_down_per_job(tmp_path: Path
     a = builders.report([shared, builders.finding(2, Severity.WARNING)])
     b = builders.report([shared.with_severity(Severity.WARNING)], fail_on="never")
     paths = [_write(tmp_path / "a" / "r.json", a), _write(tmp_path / "b" / "r.json", b)]
-    merged = merge(paths, GitHubContext())
+    merged = merge(paths, GitHubContext(), Rules())
     assert len(merged.findings) == 2  # the shared finding once, at its worst severity
     assert merged.findings[0].severity is Severity.ERROR
     assert merged.exit_code == 1 and merged.result == "failed"
@@ -37,7 +38,7 @@ def test_merge_dedupes_keeps_worst_status_and_breaks_down_per_job(tmp_path: Path
     assert [job["counts"]["error"] for job in merged.jobs] == [1, 0]
     assert merged.context["merged_reports"] == "2"
     # a merged report merges again without losing the breakdown
-    again = merge([_write(tmp_path / "m.json", merged)], GitHubContext())
+    again = merge([_write(tmp_path / "m.json", merged)], GitHubContext(), Rules())
     assert [job["job"] for job in again.jobs] == ["gates (a)", "gates (b)"]
 
 
@@ -54,7 +55,9 @@ def test_gate_error_in_one_job_is_kept_with_its_job_name(tmp_path: Path) -> None
         context={"sha": builders.HEAD_SHA, "job": "py313"},
     )
     merged = merge(
-        [_write(tmp_path / "1.json", ok), _write(tmp_path / "2.json", broken)], GitHubContext()
+        [_write(tmp_path / "1.json", ok), _write(tmp_path / "2.json", broken)],
+        GitHubContext(),
+        Rules(),
     )
     assert merged.exit_code == 3
     assert merged.gates[0].status is GateStatus.ERROR
@@ -65,14 +68,18 @@ def test_reports_about_different_commits_are_refused(tmp_path: Path) -> None:
     one = builders.report([], context={"sha": "1" * 40})
     two = builders.report([], context={"sha": "2" * 40})
     with pytest.raises(ConfigError, match="different commits"):
-        merge([_write(tmp_path / "1.json", one), _write(tmp_path / "2.json", two)], GitHubContext())
+        merge(
+            [_write(tmp_path / "1.json", one), _write(tmp_path / "2.json", two)],
+            GitHubContext(),
+            Rules(),
+        )
 
 
 def test_in_actions_the_reports_must_be_about_the_commit_being_published(tmp_path: Path) -> None:
     report = builders.report([], context={"sha": "9" * 40})
     context = GitHubContext(in_actions=True, sha="1" * 40, event_name="push")
     with pytest.raises(ConfigError, match="refusing to annotate"):
-        merge([_write(tmp_path / "r.json", report)], context)
+        merge([_write(tmp_path / "r.json", report)], context, Rules())
 
 
 @pytest.mark.parametrize(
@@ -83,7 +90,7 @@ def test_bad_report_files_name_the_file(tmp_path: Path, content: str, message: s
     path = tmp_path / "bad.json"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ConfigError, match=message) as caught:
-        merge([path], GitHubContext())
+        merge([path], GitHubContext(), Rules())
     assert "bad.json" in str(caught.value)
 
 
@@ -110,7 +117,33 @@ def test_merge_loses_no_finding_and_invents_none(jobs: list[list[int]]) -> None:
             )
             for i, ids in enumerate(jobs)
         ]
-        merged = merge(paths, GitHubContext())
+        merged = merge(paths, GitHubContext(), Rules())
     expected = {builders.finding(n).identity for ids in jobs for n in ids}
     assert {f.identity for f in merged.findings} == expected
     assert len(merged.jobs) == len(jobs)
+
+
+def test_a_reports_own_verdict_is_never_believed(tmp_path: Path) -> None:
+    """The exit code and status a report claims are recomputed from its findings."""
+    lying = builders.report([builders.finding(1)]).to_json()
+    lying.update(exit_code=0, result="passed")
+    lying["gates"][0].update(status="passed", exit_code=256)
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(lying), encoding="utf-8")
+    merged = merge([path], GitHubContext(), Rules())
+    assert merged.exit_code == 1 and merged.gates[0].status is GateStatus.FAILED
+    assert merged.jobs[0]["result"] == "failed"
+    # and judged with this run's rules, not the rules the report claims
+    assert merge([path], GitHubContext(), Rules(fail_on="never")).exit_code == 0
+    lying["fail_on"] = "never"
+    path.write_text(json.dumps(lying), encoding="utf-8")
+    assert merge([path], GitHubContext(), Rules()).exit_code == 1
+
+
+def test_an_unknown_gate_in_a_report_is_refused(tmp_path: Path) -> None:
+    document = builders.report([]).to_json()
+    document["gates"][0]["gate"] = "<script>"
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ConfigError, match="is not one of contracts, coverage, lint"):
+        merge([path], GitHubContext(), Rules())

@@ -7,10 +7,13 @@ import json
 from contextlib import redirect_stdout
 from pathlib import Path
 
-import pytest
-
+from importspy_action import view
+from importspy_action.gates.base import GateOutcome
+from importspy_action.gates.coverage_metrics import CoverageMetrics, Measure
 from importspy_action.model import Finding, GateResult, GateStatus, Report, Severity
 from importspy_action.reporters import commands, outputs, sarif, summary, terminal
+from importspy_action.verdict import Rules, judge
+from importspy_action.writer import Writer
 from tests.conftest import parse_file_command
 
 
@@ -30,12 +33,11 @@ def _finding(i: int, severity: Severity = Severity.ERROR, message: str = "broken
     )
 
 
-def _report(findings: list[Finding], *, exit_code: int = 1, metrics: dict | None = None) -> Report:
+def _report(findings: list[Finding], *, exit_code: int = 1) -> Report:
     gate = GateResult(
         "lint",
         GateStatus.FAILED if findings else GateStatus.PASSED,
         tuple(findings),
-        metrics=metrics or {},
         exit_code=exit_code,
     )
     extra = GateResult("coverage", GateStatus.SKIPPED, notes=("Off: set `coverage-file`.",))
@@ -48,7 +50,7 @@ def test_summary_lists_every_finding_worst_first():
         _finding(2, Severity.ERROR),
         _finding(3, Severity.WARNING),
     ]
-    text = summary.render(_report(items))
+    text = summary.render(view.build(_report(items)))
     rows = [
         line
         for line in text.splitlines()
@@ -61,7 +63,7 @@ def test_summary_lists_every_finding_worst_first():
 
 def test_summary_is_capped_below_one_mebibyte():
     items = [_finding(i, message="x" * 400) for i in range(10_000)]
-    text = summary.render(_report(items))
+    text = summary.render(view.build(_report(items)))
     assert len(text.encode()) < summary.MAX_SUMMARY_BYTES
     shown = sum(1 for line in text.splitlines() if line.startswith("| 🔴"))
     assert 0 < shown < 10_000
@@ -69,7 +71,7 @@ def test_summary_is_capped_below_one_mebibyte():
 
 
 def test_summary_cells_cannot_break_the_table():
-    text = summary.render(_report([_finding(1, message="a | b\nc <script>")]))
+    text = summary.render(view.build(_report([_finding(1, message="a | b\nc <script>")])))
     row = next(line for line in text.splitlines() if line.startswith("| 🔴"))
     assert row.count(" | ") == 3  # 4 cells: the pipe in the message is escaped
     assert "\\|" in row and "&lt;script>" in row
@@ -81,7 +83,7 @@ def test_annotations_capped_per_level_with_pointer_to_summary():
     ]
     out = io.StringIO()
     with redirect_stdout(out):
-        left = commands.emit(_report(items))
+        left = commands.emit(_report(items).findings)
     lines = out.getvalue().splitlines()
     assert left == 5
     assert sum(line.startswith("::error ") for line in lines) == 10
@@ -96,7 +98,7 @@ def test_annotations_capped_per_level_with_pointer_to_summary():
 def test_annotation_message_escaping():
     out = io.StringIO()
     with redirect_stdout(out):
-        commands.emit(_report([_finding(1, message="50%\nnext line")]))
+        commands.emit(_report([_finding(1, message="50%\nnext line")]).findings)
     assert "::50%25%0Anext line 1" in out.getvalue()
 
 
@@ -105,9 +107,7 @@ def test_sarif_every_result_located_every_rule_described(tmp_path: Path):
         _finding(i, sev)
         for i, sev in enumerate([Severity.ERROR, Severity.WARNING, Severity.NOTICE])
     ]
-    path = tmp_path / "out.sarif"
-    sarif.write(_report(items), path)
-    doc = json.loads(path.read_text())
+    doc = json.loads(sarif.render(_report(items)))
     run = doc["runs"][0]
     assert doc["version"] == "2.1.0"
     levels = sorted(r["level"] for r in run["results"])
@@ -121,16 +121,14 @@ def test_sarif_every_result_located_every_rule_described(tmp_path: Path):
         assert region["startLine"] >= 1 and region["startColumn"] == 2
 
 
-def test_outputs_always_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_outputs_always_set(tmp_path: Path):
     output = tmp_path / "output"
     output.write_text("")
-    monkeypatch.setenv("GITHUB_OUTPUT", str(output))
-    report = _report([_finding(1)], metrics={})
-    cov = GateResult(
-        "coverage", GateStatus.PASSED, metrics={"total_percent": 87.5, "diff_percent": None}
-    )
+    report = _report([_finding(1)])
+    metrics = CoverageMetrics((), 1, Measure(87.5, 7, 8), None, None, None, diff_attempted=True)
+    cov = GateResult("coverage", GateStatus.PASSED, metrics=metrics)
     report = Report("0.1.0", "0.5.0", (report.gates[0], cov), "error", 1)
-    outputs.write(report, {"json-report": "r.json", "unknown": "x"})
+    Writer().outputs(output, outputs.values(report, {"json-report": "r.json", "unknown": "x"}))
     values = parse_file_command(output.read_text())
     assert set(values) == set(outputs.OUTPUT_NAMES)
     assert values["coverage"] == "87.50" and values["diff-coverage"] == ""
@@ -139,20 +137,16 @@ def test_outputs_always_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def test_terminal_report_has_a_verdict():
-    text = terminal.render(_report([_finding(1)]))
+    text = terminal.render(view.build(_report([_finding(1)])))
     assert "pkg/mod_1.py:2:2: error E1 broken 1" in text
     assert text.rstrip().endswith("(fail-on: error, exit code 1)")
     assert "\033[" not in text
-    assert "\033[31m" in terminal.render(_report([_finding(1)]), color=True)
+    assert "\033[31m" in terminal.render(view.build(_report([_finding(1)])), color=True)
 
 
-def test_apply_rules_merges_duplicates_within_a_gate(tmp_path: Path):
-    from importspy_action.run import apply_rules
-    from importspy_action.settings import build_settings
-
-    settings = build_settings({"severity": "E1=warning"}, tmp_path)
-    twice = GateResult("lint", GateStatus.FAILED, (_finding(1), _finding(1), _finding(2)))
-    judged = apply_rules(twice, settings)
+def test_the_verdict_merges_duplicates_within_a_gate():
+    twice = GateOutcome((_finding(1), _finding(1), _finding(2)))
+    judged = judge("lint", twice, Rules(severity={"E1": Severity.WARNING}))
     assert [f.code for f in judged.findings] == ["E2", "E1"]  # merged, errors first
     assert judged.counts() == {"error": 1, "warning": 1, "notice": 0}
     assert judged.status is GateStatus.FAILED

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from importspy_action.reporters.files import write_atomic
+from importspy_action.writer import write_atomic
 
 
 def test_mode_follows_umask_not_mkstemp(tmp_path: Path):

@@ -1,0 +1,204 @@
+"""Delivering a Report: files first, the log next, the network last, then the exit code.
+
+The JSON report, SARIF and job summary are written before any GitHub API call, so whatever
+the API does the findings are already safe. Every file goes through the one `Writer`; each
+reporter is isolated -- one failing is logged and the others still run. The exit code is
+the gates' verdict, except that an output the user configured and that could not be written
+makes it at least 2 (after everything else was written), and a check run that could not be
+published makes it at least 3 when the user opted in with `fail-on-report-error`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from . import view as views
+from .diff import ChangedLines
+from .errors import EXIT_CONFIG, EXIT_INTERNAL, ActionError
+from .github.context import GitHubContext
+from .model import Report
+from .ranking import select
+from .reporters import check_run, commands, json_report, outputs, sarif, summary, terminal
+from .settings import Settings
+from .writer import Writer
+
+
+@dataclass
+class Delivery:
+    """What the reporters did: outputs to set and problems to mention."""
+
+    writer: Writer = field(default_factory=Writer)
+    outputs: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    check_run_published: bool = False
+    check_run_failed: bool = False
+
+
+def _safely(delivery: Delivery, what: str, action: Callable[[], object]) -> None:
+    try:
+        action()
+    except Exception as exc:  # one reporter failing never stops the others
+        delivery.problems.append(f"Could not write the {what}: {type(exc).__name__}: {exc}")
+        debug_traceback()
+
+
+def _write_files(
+    report: Report, view: views.ReportView, settings: Settings, environ: Mapping[str, str]
+) -> Delivery:
+    delivery = Delivery()
+    writer, ws = delivery.writer, settings.workspace
+    if settings.json_report is not None:
+        target = settings.json_report
+        _safely(
+            delivery,
+            "JSON report",
+            lambda: writer.write(target, json_report.render(report), what="Input `json-report`"),
+        )
+        delivery.outputs["json-report"] = ws.display(target)
+    if settings.sarif is not None:
+        sarif_path = settings.sarif
+        _safely(
+            delivery,
+            "SARIF file",
+            lambda: writer.write(sarif_path, sarif.render(report), what="Input `sarif`"),
+        )
+        delivery.outputs["sarif"] = ws.display(sarif_path)
+    summary_file = environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file and summary.should_write(view, settings.summary):
+        _safely(
+            delivery,
+            "job summary",
+            lambda: writer.append(
+                Path(summary_file), summary.render(view), what="job summary ($GITHUB_STEP_SUMMARY)"
+            ),
+        )
+    return delivery
+
+
+def _print_terminal(view: views.ReportView, context: GitHubContext, out: TextIO) -> None:
+    if context.in_actions:
+        out.write("::group::ImportSpy report\n")
+    out.write(terminal.render(view, color=terminal.use_color(out)))
+    if context.in_actions:
+        out.write("::endgroup::\n")
+    out.flush()
+
+
+def deliver(
+    report: Report,
+    settings: Settings,
+    context: GitHubContext,
+    environ: Mapping[str, str],
+    *,
+    out: TextIO = sys.stdout,
+    changes: ChangedLines | None = None,
+) -> int:
+    """Deliver a report (from the gates or merged from files) and return the exit code."""
+    view = views.build(report)
+    delivery = _write_files(report, view, settings, environ)
+    _print_terminal(view, context, out)
+    # network last: everything above is already on disk / in the log
+    _safely(
+        delivery,
+        "check run",
+        lambda: _check_run(report, view, settings, context, environ, changes, delivery),
+    )
+    if context.in_actions and not delivery.check_run_published:
+        _safely(delivery, "annotations", lambda: _annotate(view, settings, changes))
+    output_file = environ.get("GITHUB_OUTPUT")
+    if output_file:
+        values = outputs.values(report, delivery.outputs)
+        _safely(delivery, "step outputs", lambda: _set_outputs(delivery, Path(output_file), values))
+    return _exit_code(report, settings, delivery, context)
+
+
+def _exit_code(
+    report: Report, settings: Settings, delivery: Delivery, context: GitHubContext
+) -> int:
+    for problem in delivery.problems:
+        print(f"importspy-action: {problem}", file=sys.stderr)
+    code = report.exit_code
+    for failure in delivery.writer.failures:
+        print(f"importspy-action: {failure}", file=sys.stderr)
+        if context.in_actions:
+            commands.error_line(str(failure), title="ImportSpy: output not written")
+        code = max(code, EXIT_CONFIG)
+    if delivery.check_run_failed and settings.fail_on_report_error:
+        code = max(code, EXIT_INTERNAL)
+    return code
+
+
+def _set_outputs(delivery: Delivery, path: Path, values: Mapping[str, str]) -> None:
+    delivery.writer.outputs(path, values)
+    delivery.outputs = dict(values)
+
+
+def _check_run(
+    report: Report,
+    view: views.ReportView,
+    settings: Settings,
+    context: GitHubContext,
+    environ: Mapping[str, str],
+    changes: ChangedLines | None,
+    delivery: Delivery,
+) -> None:
+    """The check run; on any failure the caller's fallback (workflow commands) takes over."""
+    # if delivering crashes, an attempted check run counts as failed (`fail-on-report-error`)
+    delivery.check_run_failed = bool(settings.github_token) and not settings.dry_run
+    outcome = check_run.deliver_check_run(
+        report, view, settings, context, environ, changes, writer=delivery.writer
+    )
+    delivery.check_run_published = outcome.published
+    delivery.check_run_failed = outcome.failed
+    delivery.outputs.update(outcome.outputs)
+    if outcome.problem:
+        print(f"importspy-action: check run: {outcome.problem}", file=sys.stderr)
+    if outcome.notice:
+        if context.in_actions:
+            commands.notice_line(outcome.notice, title="ImportSpy: check run")
+        else:
+            print(f"importspy-action: {outcome.notice}", file=sys.stderr)
+
+
+def _annotate(view: views.ReportView, settings: Settings, changes: ChangedLines | None) -> None:
+    """Workflow-command annotations: the same selection and order as the check run's."""
+    chosen = select(view.findings, mode=settings.annotations, changes=changes, limit=None)
+    commands.emit(chosen.findings)
+
+
+def fail_early(error: ActionError, environ: Mapping[str, str], *, in_actions: bool) -> int:
+    """Report an error that happened before any gate ran (bad inputs, nothing configured).
+
+    Still a summary section, an annotation and outputs -- the user sees why in the PR checks.
+    """
+    message = str(error)
+    lines = message.splitlines() or [message]
+    print("importspy-action: " + "\n  ".join(lines), file=sys.stderr)
+    kind = "Configuration error" if error.exit_code == EXIT_CONFIG else "Internal error"
+    writer = Writer()
+    summary_file = environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file:
+        writer.append(
+            Path(summary_file),
+            summary.failure(kind, lines),
+            what="job summary ($GITHUB_STEP_SUMMARY)",
+        )
+    if in_actions:
+        commands.error_line(message, title=f"ImportSpy: {kind.lower()}")
+    output_file = environ.get("GITHUB_OUTPUT")
+    if output_file:
+        writer.outputs(Path(output_file), {"result": "failed", "exit-code": str(error.exit_code)})
+    for failure in writer.failures:
+        print(f"importspy-action: {failure}", file=sys.stderr)
+    return error.exit_code
+
+
+def debug_traceback() -> None:
+    if os.environ.get("RUNNER_DEBUG") == "1" or os.environ.get("IMPORTSPY_ACTION_DEBUG"):
+        traceback.print_exc(file=sys.stderr)

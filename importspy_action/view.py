@@ -1,0 +1,140 @@
+"""The report, made render-ready once: headline, one row per gate, sections, findings.
+
+The job summary, the check run's title/summary/text and the terminal report are thin
+renderers of this view, so a fact (a count, a verdict, a gate's detail, a truncation note)
+is worded in one place and cannot disagree between them. Building the view reads only the
+Report -- live or merged -- and the typed metrics' own `section()`s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .blocks import Block
+from .errors import EXIT_CONFIG, EXIT_INTERNAL
+from .model import Finding, GateResult, GateStatus, Report
+
+STATUS_WORDS = {
+    GateStatus.PASSED: "passed",
+    GateStatus.FAILED: "failed",
+    GateStatus.ERROR: "could not run",
+    GateStatus.SKIPPED: "off",
+}
+
+
+@dataclass(frozen=True)
+class GateView:
+    """One gate, ready to draw."""
+
+    name: str
+    status: GateStatus
+    counts: Mapping[str, int]
+    detail: str  # the metrics' headline, else the error, else ""
+    error: str | None
+    notes: tuple[str, ...]
+    section: tuple[Block, ...]
+    findings: tuple[Finding, ...]  # worst first
+
+    @property
+    def off(self) -> bool:
+        return self.status is GateStatus.SKIPPED
+
+    @property
+    def off_hint(self) -> str:
+        """How to turn an off gate on (its note without the leading `Off: `)."""
+        return (self.notes[0] if self.notes else "not configured").removeprefix("Off: ")
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """One job a merged report came from."""
+
+    job: str
+    result: str
+    counts: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    verdict: str  # passed | failed | configuration error | internal error
+    passed: bool
+    counts: Mapping[str, int]
+    fail_on: str
+    exit_code: int
+    gates: tuple[GateView, ...]
+    jobs: tuple[JobRow, ...]  # only when the report merged several jobs
+    findings: tuple[Finding, ...]  # every finding, deduplicated, worst first
+    run_url: str
+
+    @property
+    def errors(self) -> tuple[GateView, ...]:
+        return tuple(gate for gate in self.gates if gate.error)
+
+
+def verdict_of(report: Report) -> str:
+    if report.exit_code == EXIT_CONFIG:
+        return "configuration error"
+    if report.exit_code == EXIT_INTERNAL:
+        return "internal error"
+    return "passed" if report.passed else "failed"
+
+
+def _gate_view(gate: GateResult) -> GateView:
+    headline = gate.metrics.headline() if gate.metrics is not None else ""
+    return GateView(
+        name=gate.gate,
+        status=gate.status,
+        counts=gate.counts(),
+        detail=headline or gate.error or "",
+        error=gate.error,
+        notes=gate.notes,
+        section=gate.metrics.section() if gate.metrics is not None else (),
+        findings=tuple(sorted(gate.findings, key=Finding.sort_key)),
+    )
+
+
+def _job_row(job: Mapping[str, Any]) -> JobRow:
+    raw = job.get("counts")
+    counts = raw if isinstance(raw, Mapping) else {}
+    return JobRow(
+        job=str(job.get("job", "?")),
+        result=str(job.get("result", "")),
+        counts={
+            level: value if isinstance(value := counts.get(level, 0), int) else 0
+            for level in ("error", "warning", "notice")
+        },
+    )
+
+
+def build(report: Report) -> ReportView:
+    jobs: Sequence[Mapping[str, Any]] = report.jobs if len(report.jobs) > 1 else ()
+    return ReportView(
+        verdict=verdict_of(report),
+        passed=report.passed,
+        counts=report.counts(),
+        fail_on=report.fail_on,
+        exit_code=report.exit_code,
+        gates=tuple(_gate_view(gate) for gate in report.gates),
+        jobs=tuple(_job_row(job) for job in jobs),
+        findings=tuple(report.findings),
+        run_url=report.context.get("run_url", ""),
+    )
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def counts_phrase(counts: Mapping[str, int]) -> str:
+    """`2 errors, 1 warning, 0 notices`: the same words in the check run and the terminal."""
+    return ", ".join(plural(counts[level], level) for level in ("error", "warning", "notice"))
+
+
+def location(finding: Finding) -> str:
+    """`path:line` or `path:first-last`."""
+    where = f"{finding.path}:{finding.start_line}"
+    if finding.last_line != finding.start_line:
+        where += f"-{finding.last_line}"
+    return where
