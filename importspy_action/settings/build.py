@@ -134,14 +134,14 @@ def _report_values(read: _Reader) -> dict[str, object]:
         "ca_bundle": read.existing_path("ca-bundle"),
         "report_budget": read.parse("report-budget", p.parse_duration),
         "fail_on_report_error": read.parse("fail-on-report-error", p.parse_bool),
-        "reports": read.text("reports"),
+        "reports": read.parse("reports", p.parse_list),
         "dry_run": read.parse("dry-run", p.parse_bool),
     }
 
 
 def _coverage_values(read: _Reader) -> dict[str, object]:
     return {
-        "coverage_files": read.text("coverage-file"),
+        "coverage_files": read.parse("coverage-file", p.parse_list),
         "coverage_threshold": read.parse("coverage-threshold", p.parse_percent),
         "coverage_per_file_threshold": read.parse("coverage-per-file-threshold", p.parse_percent),
         "diff_coverage_threshold": read.parse("diff-coverage-threshold", p.parse_percent),

@@ -126,18 +126,31 @@ def parse_version(value: str) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def _split_list(value: str) -> list[str]:
-    items = []
-    for line in value.replace(",", "\n").splitlines():
-        item = line.split("#", 1)[0].strip()
-        if item:
-            items.append(item)
+def list_items(value: str) -> list[tuple[int, str]]:
+    """The one list syntax, with the line each item is on (for messages that point at it).
+
+    Items are separated by line breaks or commas; `#` starts a comment that runs to the end
+    of its line (also inside an item: `a#b` is `a`); each item is stripped of surrounding
+    whitespace and empty items are dropped. Every list input uses exactly this, so a
+    workflow can write any of them as a YAML block (`|`) or on one line with commas.
+    """
+    items: list[tuple[int, str]] = []
+    for number, line in enumerate(value.splitlines(), start=1):
+        for piece in line.split("#", 1)[0].split(","):
+            item = piece.strip()
+            if item:
+                items.append((number, item))
     return items
+
+
+def parse_list(value: str) -> tuple[str, ...]:
+    """A list input (e.g. the globs of `coverage-file` or `reports`) -> its items in order."""
+    return tuple(item for _, item in list_items(value))
 
 
 def parse_codes(value: str) -> frozenset[str]:
     """Rule codes (`ignore`): ISPY-S103, E501, ..."""
-    codes = _split_list(value)
+    codes = parse_list(value)
     bad = [code for code in codes if not RULE_CODE.match(code)]
     if bad:
         raise ValueError(f"{', '.join(map(repr, bad))}: rule codes look like ISPY-S103 or E501")
@@ -147,7 +160,7 @@ def parse_codes(value: str) -> frozenset[str]:
 def parse_severity_overrides(value: str) -> dict[str, Severity]:
     """`CODE=level` items (`severity`) -> {code: Severity}."""
     overrides: dict[str, Severity] = {}
-    for item in _split_list(value):
+    for item in parse_list(value):
         code, sep, level = item.partition("=")
         code, level = code.strip(), level.strip()
         if not sep or not RULE_CODE.match(code):
@@ -168,15 +181,14 @@ def parse_contracts(value: str) -> tuple[tuple[ContractEntry, ...], bool]:
     """`contracts` items -> (entries, whether `pyproject` was named).
 
     An item is a glob (sidecar contracts), `glob: contract-path` (the colon must be followed
-    by whitespace), or `pyproject`. A bare `glob:` names no contract and is refused.
+    by whitespace), or `pyproject`; a bare `glob:` names no contract and is refused. The
+    items follow the one list syntax (`list_items`), so a comma separates two entries even
+    on one line: `src/a.py: contracts/a.yml, src/b.py` is a pair and a sidecar glob.
     """
     entries: list[ContractEntry] = []
     from_pyproject = False
     problems: list[tuple[int, str]] = []
-    for number, line in enumerate(value.splitlines(), start=1):
-        text = re.split(r"(?:^|\s)#", line, maxsplit=1)[0].strip()
-        if not text:
-            continue
+    for number, text in list_items(value):
         if text == "pyproject":
             from_pyproject = True
             continue

@@ -62,9 +62,9 @@ class Settings:
     ca_bundle: Path | None = None
     report_budget: float = 120.0
     fail_on_report_error: bool = False
-    reports: str = ""
+    reports: tuple[str, ...] = ()  # globs of JSON reports: merge mode
     dry_run: bool = False
-    coverage_files: str = ""
+    coverage_files: tuple[str, ...] = ()  # globs of coverage.py reports
     coverage_threshold: float | None = None
     coverage_per_file_threshold: float | None = None
     diff_coverage_threshold: float | None = None
