@@ -20,6 +20,7 @@ class InputSpec:
     default: str
     description: str
     secret: bool = False  # masked in the log as soon as it is read
+    is_list: bool = False  # items in the one list syntax; a repeatable CLI flag
 
     @property
     def env_name(self) -> str:
@@ -30,9 +31,11 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "contracts",
         "",
-        "Modules to check against ImportSpy contracts, one entry per line: a glob of modules "
-        "with sidecar contracts (`<module>.importspy.yml`), a `glob: contract-path` pair, or "
-        "`pyproject` to read `[tool.importspy].subjects`. Empty turns the contract gate off.",
+        "Modules to check against ImportSpy contracts, entries separated by new lines or "
+        "commas: a glob of modules with sidecar contracts (`<module>.importspy.yml`), a "
+        "`glob: contract-path` pair, or `pyproject` to read "
+        "`[tool.importspy].subjects`. Empty turns the contract gate off.",
+        is_list=True,
     ),
     InputSpec(
         "working-directory",
@@ -49,8 +52,9 @@ INPUTS: tuple[InputSpec, ...] = (
         "",
         "Per-rule severity overrides, `CODE=level` separated by commas or new lines "
         "(e.g. `ISPY-S103=warning`); levels are error, warning, notice.",
+        is_list=True,
     ),
-    InputSpec("ignore", "", "Rule codes to drop, separated by commas or new lines."),
+    InputSpec("ignore", "", "Rule codes to drop, separated by commas or new lines.", is_list=True),
     InputSpec(
         "max-module-size",
         "1MiB",
@@ -119,7 +123,9 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "reports",
         "",
-        "Glob of JSON reports to merge and publish as one check run instead of running gates.",
+        "Globs of JSON reports, separated by new lines or commas, to merge and publish as one "
+        "check run instead of running gates.",
+        is_list=True,
     ),
     InputSpec(
         "dry-run",
@@ -130,8 +136,9 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "coverage-file",
         "",
-        "coverage.py report(s) to gate on: Cobertura XML or coverage JSON, a glob; several "
-        "are merged. Empty turns the coverage gate off.",
+        "coverage.py report(s) to gate on: Cobertura XML or coverage JSON, globs separated by "
+        "new lines or commas; several are merged. Empty turns the coverage gate off.",
+        is_list=True,
     ),
     InputSpec("coverage-threshold", "", "Minimum total line coverage in percent (0-100)."),
     InputSpec("coverage-per-file-threshold", "", "Minimum line coverage of every file, percent."),
