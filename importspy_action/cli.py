@@ -29,7 +29,7 @@ from .settings import (
 )
 
 _BOOLEAN_FLAGS = {"lint", "dry-run", "fail-on-report-error"}
-_REPEATABLE = {"contracts", "ignore", "severity"}
+_REPEATABLE = {spec.name for spec in INPUTS if spec.is_list}  # joined by new lines
 
 
 def _parser() -> argparse.ArgumentParser:

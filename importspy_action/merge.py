@@ -31,15 +31,16 @@ from .verdict import Rules, judge, off, overall
 MAX_REPORT_BYTES = 64 * 1024 * 1024
 
 
-def find_reports(patterns: str, base: Path, *, exclude: Path | None = None) -> list[Path]:
-    """Files matching the `reports` globs (one per line or comma), relative to `base`.
+def find_reports(
+    patterns: tuple[str, ...], base: Path, *, exclude: Path | None = None
+) -> list[Path]:
+    """Files matching the `reports` globs (`Settings.reports`), relative to `base`.
 
     `exclude` is the merged report's own output path: a glob such as `**/*.json` must not
     read back the file this run writes (a re-run would count its jobs twice).
     """
     found: dict[Path, None] = {}
-    wanted = [p.strip() for line in patterns.splitlines() for p in line.split(",") if p.strip()]
-    for pattern in wanted:
+    for pattern in patterns:
         full = pattern if Path(pattern).is_absolute() else str(base / pattern)
         matches = sorted(Path(m) for m in glob.glob(full, recursive=True) if Path(m).is_file())  # noqa: PTH207
         if not matches:
@@ -48,7 +49,9 @@ def find_reports(patterns: str, base: Path, *, exclude: Path | None = None) -> l
             if exclude is None or match.resolve() != exclude.resolve():
                 found[match.resolve()] = None
     if not found:
-        raise ConfigError(f"Input `reports`: only this run's own output matches {patterns!r}.")
+        raise ConfigError(
+            f"Input `reports`: only this run's own output matches {', '.join(patterns)!r}."
+        )
     return list(found)
 
 

@@ -61,10 +61,9 @@ class MergedCoverage:
 
 
 def report_paths(settings: Settings) -> list[Path]:
-    """Every file the `coverage-file` globs match (one glob per line); ConfigError if none."""
-    patterns = [line.strip() for line in settings.coverage_files.splitlines() if line.strip()]
+    """Every file the `coverage-file` globs match; ConfigError if a glob matches none."""
     found: list[Path] = []
-    for pattern in patterns:
+    for pattern in settings.coverage_files:
         try:
             matches = settings.workspace.glob(pattern, base=settings.working_directory)
         except ConfigError as exc:

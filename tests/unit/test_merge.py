@@ -97,10 +97,10 @@ def test_bad_report_files_name_the_file(tmp_path: Path, content: str, message: s
 def test_find_reports_globs_and_skips_the_merged_output(tmp_path: Path) -> None:
     a = _write(tmp_path / "reports" / "x" / "importspy-report.json", builders.report([]))
     own = _write(tmp_path / "importspy-report.json", builders.report([]))
-    found = find_reports("**/importspy-report.json", tmp_path, exclude=own)
+    found = find_reports(("**/importspy-report.json",), tmp_path, exclude=own)
     assert found == [a.resolve()]
     with pytest.raises(ConfigError, match="no file matches"):
-        find_reports("nothing/*.json", tmp_path)
+        find_reports(("nothing/*.json",), tmp_path)
 
 
 @settings(max_examples=30, deadline=None)

@@ -1,0 +1,179 @@
+"""The table of action inputs / CLI flags: one row per input, the same as action.yml.
+
+Both front doors share this table: the action reads `INPUT_<NAME>` variables (GitHub
+upper-cases the name and turns spaces into underscores; hyphens stay), the CLI takes
+`--<name>` flags with the same names. A test keeps action.yml and the README's inputs table
+equal to it, so an input is added here first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One action input / CLI flag: its name, default (as in action.yml) and meaning."""
+
+    name: str
+    default: str
+    description: str
+    secret: bool = False  # masked in the log as soon as it is read
+    is_list: bool = False  # items in the one list syntax; a repeatable CLI flag
+
+    @property
+    def env_name(self) -> str:
+        return "INPUT_" + self.name.replace(" ", "_").upper()
+
+
+INPUTS: tuple[InputSpec, ...] = (
+    InputSpec(
+        "contracts",
+        "",
+        "Modules to check against ImportSpy contracts, entries separated by new lines or "
+        "commas: a glob of modules with sidecar contracts (`<module>.importspy.yml`), a "
+        "`glob: contract-path` pair, or `pyproject` to read "
+        "`[tool.importspy].subjects`. Empty turns the contract gate off.",
+        is_list=True,
+    ),
+    InputSpec(
+        "working-directory",
+        ".",
+        "Directory (inside the workspace) that relative paths in the other inputs start from.",
+    ),
+    InputSpec(
+        "fail-on",
+        "error",
+        "Lowest finding severity that fails the step: `error`, `warning` or `never`.",
+    ),
+    InputSpec(
+        "severity",
+        "",
+        "Per-rule severity overrides, `CODE=level` separated by commas or new lines "
+        "(e.g. `ISPY-S103=warning`); levels are error, warning, notice.",
+        is_list=True,
+    ),
+    InputSpec("ignore", "", "Rule codes to drop, separated by commas or new lines.", is_list=True),
+    InputSpec(
+        "max-module-size",
+        "1MiB",
+        "Largest module the contract gate reads (bytes, or with KB/MB/KiB/MiB).",
+    ),
+    InputSpec(
+        "timeout-per-module",
+        "20s",
+        "Time one module may take in the contract engine before it is reported as timed out.",
+    ),
+    InputSpec(
+        "max-memory",
+        "2GiB",
+        "Address-space cap for the contract engine's child process.",
+    ),
+    InputSpec(
+        "site-packages",
+        "",
+        "A site-packages directory in the workspace whose installed distributions the "
+        "dependency checks should see instead of the action's own environment.",
+    ),
+    InputSpec(
+        "summary",
+        "always",
+        "When to write the job summary: `always`, `on-failure` or `never`.",
+    ),
+    InputSpec(
+        "json-report",
+        "importspy-report.json",
+        "Where to write the JSON report (schema in docs/report-schema.md); empty disables it.",
+    ),
+    InputSpec("sarif", "importspy.sarif", "Where to write SARIF 2.1.0; empty disables it."),
+    InputSpec(
+        "github-token",
+        "",
+        "Token for the Checks API (the action defaults it to `github.token`). Empty: no "
+        "check run; findings still reach the summary and annotations.",
+        secret=True,
+    ),
+    InputSpec("check-name", "ImportSpy", "Name of the check run."),
+    InputSpec(
+        "annotations",
+        "all",
+        "Which findings become check-run annotations: `all`, `changed-lines` or `none`.",
+    ),
+    InputSpec(
+        "max-annotations",
+        "1000",
+        "Most annotations to publish on the check run (the summary lists every finding).",
+    ),
+    InputSpec(
+        "ca-bundle",
+        "",
+        "PEM file of extra CA certificates for GitHub Enterprise Server with a private CA.",
+    ),
+    InputSpec(
+        "report-budget",
+        "120s",
+        "Total time the GitHub API reporting may spend, retries and rate-limit waits included.",
+    ),
+    InputSpec(
+        "fail-on-report-error",
+        "false",
+        "Fail the step (exit 3) when the check run could not be published.",
+    ),
+    InputSpec(
+        "reports",
+        "",
+        "Globs of JSON reports, separated by new lines or commas, to merge and publish as one "
+        "check run instead of running gates.",
+        is_list=True,
+    ),
+    InputSpec(
+        "dry-run",
+        "false",
+        "Write the exact GitHub API payloads to files next to the JSON report instead of "
+        "sending them.",
+    ),
+    InputSpec(
+        "coverage-file",
+        "",
+        "coverage.py report(s) to gate on: Cobertura XML or coverage JSON, globs separated by "
+        "new lines or commas; several are merged. Empty turns the coverage gate off.",
+        is_list=True,
+    ),
+    InputSpec("coverage-threshold", "", "Minimum total line coverage in percent (0-100)."),
+    InputSpec("coverage-per-file-threshold", "", "Minimum line coverage of every file, percent."),
+    InputSpec(
+        "diff-coverage-threshold",
+        "",
+        "Minimum coverage of the lines a pull request (or a push against `base-ref`) changed.",
+    ),
+    InputSpec(
+        "coverage-path-prefix",
+        "",
+        "Prefix to strip from paths in the coverage report (e.g. `/app/` from another "
+        "container) before mapping them onto the repository.",
+    ),
+    InputSpec(
+        "base-ref",
+        "",
+        "Git ref to diff against for changed lines on push events (pull requests use their base).",
+    ),
+    InputSpec("lint", "false", "Run `ruff check` and `ruff format --check` as the lint gate."),
+    InputSpec(
+        "lint-scope",
+        "all",
+        "Lint every file (`all`) or only files the change touched (`changed-files`).",
+    ),
+    InputSpec(
+        "ruff-version",
+        "",
+        "Install and use this ruff version instead of the one bundled in the image.",
+    ),
+)
+
+INPUTS_BY_NAME: Mapping[str, InputSpec] = {spec.name: spec for spec in INPUTS}
+
+
+def secret_values(raw: Mapping[str, str]) -> list[str]:
+    """The non-empty values of inputs marked secret, for the log mask."""
+    return [raw[spec.name] for spec in INPUTS if spec.secret and raw.get(spec.name)]
