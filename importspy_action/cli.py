@@ -17,13 +17,12 @@ from .deliver import fail_early
 from .errors import ActionError, ConfigError, ToolError
 from .github.context import GitHubContext
 from .publishing import changes_for, publish_reports
-from .run import execute
+from .run import execute, require_a_gate
 from .settings import (
     INPUTS,
     Settings,
     build_settings,
     raw_from_environ,
-    require_a_gate,
     secret_values,
     workspace_root,
 )

@@ -15,7 +15,7 @@ from typing import TextIO
 from . import __version__
 from .deliver import debug_traceback, deliver
 from .diff import ChangedLines
-from .errors import EXIT_INTERNAL, EXIT_PASSED, ActionError
+from .errors import EXIT_INTERNAL, EXIT_PASSED, ActionError, ConfigError
 from .gates.base import Gate, GateOutcome
 from .gates.engine_runner import ENGINE_VERSION
 from .gates.registry import GATES
@@ -27,6 +27,21 @@ from .verdict import Rules, judge, off, overall
 
 def rules_of(settings: Settings) -> Rules:
     return Rules(fail_on=settings.fail_on, severity=settings.severity, ignore=settings.ignore)
+
+
+def configured_gates(settings: Settings) -> list[str]:
+    return [gate.name for gate in GATES if gate.configured(settings)]
+
+
+def require_a_gate(settings: Settings) -> None:
+    """With no gate configured there is nothing to judge: say what to configure (exit 2)."""
+    if configured_gates(settings) or settings.merge_mode:
+        return
+    ways = "; ".join(gate.off_note.removeprefix("Off: ").rstrip(".") for gate in GATES)
+    raise ConfigError(
+        f"No gate is configured. Set at least one of the gates' inputs: {ways}; "
+        "or `reports` to merge and report existing JSON reports."
+    )
 
 
 def run_gate(gate: Gate, settings: Settings, changes: ChangedLines | None) -> GateOutcome:

@@ -13,7 +13,7 @@ re-parses raw strings: gates and reporters get typed fields.
 
 from __future__ import annotations
 
-from .build import build_settings, raw_from_environ, require_a_gate, workspace_root
+from .build import build_settings, raw_from_environ, workspace_root
 from .inputs import INPUTS, INPUTS_BY_NAME, InputSpec, secret_values
 from .parsers import RULE_CODE, parse_bool, parse_duration, parse_size
 from .values import (
@@ -51,7 +51,6 @@ __all__ = [
     "parse_duration",
     "parse_size",
     "raw_from_environ",
-    "require_a_gate",
     "secret_values",
     "workspace_root",
 ]

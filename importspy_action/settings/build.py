@@ -169,14 +169,3 @@ def build_settings(raw: Mapping[str, str], workspace: Path) -> Settings:
         raise ConfigError("\n".join(read.problems))
     # Every value is now of its field's type: a parser that failed recorded a problem above.
     return Settings(workspace=read.ws, working_directory=read.working_directory, **values)  # type: ignore[arg-type]
-
-
-def require_a_gate(settings: Settings) -> None:
-    """With no gate configured there is nothing to judge: say what to configure (exit 2)."""
-    if settings.gates_configured() or settings.merge_mode:
-        return
-    raise ConfigError(
-        "No gate is configured. Set at least one of: `contracts` (modules and their ImportSpy "
-        "contracts), `coverage-file` (a coverage.py XML/JSON report) or `lint: true` (ruff); "
-        "or `reports` to publish existing JSON reports."
-    )

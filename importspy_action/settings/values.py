@@ -85,13 +85,3 @@ class Settings:
     @property
     def merge_mode(self) -> bool:
         return bool(self.reports)
-
-    def gates_configured(self) -> list[str]:
-        names = []
-        if self.contracts_enabled:
-            names.append("contracts")
-        if self.coverage_enabled:
-            names.append("coverage")
-        if self.lint:
-            names.append("lint")
-        return names

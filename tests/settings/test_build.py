@@ -8,10 +8,10 @@ import pytest
 
 from importspy_action.errors import ConfigError
 from importspy_action.model import Severity
+from importspy_action.run import configured_gates, require_a_gate
 from importspy_action.settings import (
     ContractEntry,
     build_settings,
-    require_a_gate,
     workspace_root,
 )
 
@@ -26,7 +26,7 @@ def test_defaults_build(tmp_path: Path) -> None:
     assert settings.sarif == tmp_path / "importspy.sarif"
     assert settings.check_name == "ImportSpy"
     assert settings.coverage_files == () and settings.reports == ()
-    assert settings.gates_configured() == []
+    assert configured_gates(settings) == []
     with pytest.raises(ConfigError, match="No gate is configured"):
         require_a_gate(settings)
 
@@ -43,7 +43,7 @@ def test_contracts_lines(tmp_path: Path) -> None:
         ContractEntry("src/core/api.py", "contracts/api.yml"),
     )
     assert settings.contracts_from_pyproject
-    assert settings.gates_configured() == ["contracts"]
+    assert configured_gates(settings) == ["contracts"]
 
 
 def test_all_problems_reported_together(tmp_path: Path) -> None:
