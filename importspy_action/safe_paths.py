@@ -426,12 +426,16 @@ def _refusal(
     return _explain(info, exc, what, shown, want_dir=want_dir)
 
 
-def _adopt(fd: int, parent: int) -> None:
+def _adopt(fd: int, parent: int | Path) -> None:
     """As root, give what we just created to the owner of its directory (never by path)."""
-    if getattr(os, "geteuid", lambda: -1)() != 0:
+    if not _is_root():
         return
-    owner = os.fstat(parent)
+    owner = os.fstat(parent) if isinstance(parent, int) else parent.stat()
     os.fchown(fd, owner.st_uid, owner.st_gid)
+
+
+def _is_root() -> bool:
+    return bool(getattr(os, "geteuid", lambda: -1)() == 0)
 
 
 def _unlink_quietly(name: str, parent: int) -> None:
@@ -455,6 +459,12 @@ def _walk_portable(
             try:
                 current.mkdir()
                 created.append(current)
+                if _is_root():
+                    made = os.open(current, os.O_RDONLY | _O_NOFOLLOW | _O_CLOEXEC)
+                    try:
+                        _adopt(made, current.parent)
+                    finally:
+                        os.close(made)
             except FileExistsError:
                 pass
             info = _lstat(current)
@@ -476,6 +486,7 @@ def _atomic_write_portable(
     fd = os.open(temp, flags, 0o666)
     try:
         try:
+            _adopt(fd, parent)
             _write_all(fd, data)
         finally:
             os.close(fd)
@@ -500,9 +511,16 @@ def _open_file_portable(
     info = _lstat(target)
     if info is not None:
         _judge_existing(info, what, shown, for_rename=False)
-    flags = os.O_WRONLY | os.O_CREAT | _O_BINARY | _O_NOFOLLOW | _O_CLOEXEC
-    fd = os.open(target, flags | (os.O_APPEND if append else 0), 0o666)
+    flags = os.O_WRONLY | _O_BINARY | _O_NOFOLLOW | _O_CLOEXEC | (os.O_APPEND if append else 0)
     try:
+        fd = os.open(target, flags | os.O_CREAT | os.O_EXCL, 0o666)
+        created = True
+    except FileExistsError:
+        fd = os.open(target, flags | _O_NONBLOCK)
+        created = False
+    try:
+        if created:
+            _adopt(fd, parent)
         _check_open_file(fd, what, shown)
         after = _lstat(target)
         if after is None or _is_link(after):
