@@ -43,6 +43,7 @@ import errno
 import os
 import secrets
 import stat
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -359,7 +360,7 @@ def _atomic_write_at(
         try:
             try:
                 _adopt(fd, parent)
-                if mode is not None:
+                if mode is not None and sys.platform != "win32":  # never reached on Windows
                     os.fchmod(fd, mode)
                 _write_all(fd, data)
             finally:
@@ -428,7 +429,7 @@ def _refusal(
 
 def _adopt(fd: int, parent: int | Path) -> None:
     """As root, give what we just created to the owner of its directory (never by path)."""
-    if not _is_root():
+    if sys.platform == "win32" or not _is_root():
         return
     owner = os.fstat(parent) if isinstance(parent, int) else parent.stat()
     os.fchown(fd, owner.st_uid, owner.st_gid)
