@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 
 from .deliver import deliver
 from .diff import ChangedLines
+from .errors import ConfigError
 from .github.api_retry import ApiTuning
 from .github.changes import ChangesResult, PullFiles, changes_from_api, compute_changes
 from .github.changes import github_pull_files as _github_pull_files
@@ -68,6 +69,8 @@ def changes_for(
             base_ref=settings.base_ref,
             list_files=pull_files_client(settings, context, environ),
         )
+    except ConfigError:
+        raise  # a bad `base-ref` input is the user's to fix: exit 2
     except Exception as exc:  # changed lines refine reporting; their absence is not fatal
         result = ChangesResult(None, (f"changed lines unknown: {type(exc).__name__}: {exc}",))
     _log(result)

@@ -13,22 +13,36 @@
 
 git runs with `-c safe.directory=*`: the workspace is owned by the runner user while a
 container action runs as root, and git refuses such repositories otherwise.
+
+Refs are attacker-influenced (a `base-ref` built from a branch name, SHAs from the event), and
+git reads any argument starting with `-` as an option wherever it stands -- a ref
+`--upload-pack=<cmd>` given to `git fetch` runs `<cmd>`. So every ref is checked first
+(`ref_problem`: git's own `check-ref-format` rules, never a leading `-`; event SHAs must be
+commit ids) and every git
+call puts `--end-of-options` before its refs and `--` before paths (git >= 2.24).
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diff import ChangedLines, from_patches, parse_unified_diff
+from ..errors import ConfigError
 from .context import GitHubContext
 
 GIT_TIMEOUT = 120
 FETCH_DEPTHS = (50, 500, 5000)
 MAX_API_FILES = 3000
+MIN_GIT = (2, 24)  # the first git with `--end-of-options`
+MAX_REF_LENGTH = 1024
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
+_REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,58 @@ class GitError(Exception):
     pass
 
 
+def ref_problem(ref: str) -> str | None:
+    """Why `ref` is not a plain ref name or commit id, or None when it is.
+
+    git's `check-ref-format --allow-onelevel` rules, plus: never a leading `-` (git would take
+    it for an option) and a length cap. Revision expressions (`HEAD~1`, `a..b`) are refused:
+    inputs and events name refs and commits.
+    """
+    if not ref:
+        return "it is empty"
+    if ref.startswith("-"):
+        return "it starts with `-`, so git would read it as an option"
+    if len(ref) > MAX_REF_LENGTH:
+        return f"it is longer than {MAX_REF_LENGTH} characters"
+    if _REF_FORBIDDEN.search(ref):
+        return "it contains a space, a control character or one of ~ ^ : ? * [ \\"
+    if ".." in ref or "@{" in ref or ref == "@" or "//" in ref:
+        return "it contains `..`, `@{` or `//`, or is `@`"
+    if ref.endswith(("/", ".")) or ref.startswith("/"):
+        return "it starts or ends with `/`, or ends with `.`"
+    if any(part.startswith(".") or part.endswith(".lock") for part in ref.split("/")):
+        return "a component starts with `.` or ends with `.lock`"
+    return None
+
+
+def check_base_ref(base_ref: str) -> None:
+    """The `base-ref` input must be a ref name or commit id (ConfigError, exit 2, if not)."""
+    problem = ref_problem(base_ref)
+    if problem is not None:
+        raise ConfigError(f"Input `base-ref` must be a git ref name or commit id: {problem}")
+
+
+def is_commit_id(value: str) -> bool:
+    """A full SHA-1 or SHA-256 commit id in lower-case hex, as events carry them."""
+    return bool(_COMMIT_ID.match(value))
+
+
+@functools.lru_cache(maxsize=4)
+def git_version(environ_path: str | None = None) -> tuple[int, int]:
+    """(major, minor) of the git on PATH; (0, 0) when it cannot be told."""
+    env = dict(os.environ)
+    if environ_path is not None:
+        env["PATH"] = environ_path
+    try:
+        out = subprocess.run(
+            ["git", "version"], capture_output=True, text=True, env=env, timeout=30, check=False
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return (0, 0)
+    match = re.search(r"(\d+)\.(\d+)", out)
+    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+
+
 class Git:
     """git in one repository, never prompting, never trusting the directory's owner."""
 
@@ -49,6 +115,12 @@ class Git:
         env = dict(os.environ if environ is None else environ)
         env.update(GIT_TERMINAL_PROMPT="0", GIT_ASKPASS="/bin/true", LC_ALL="C")
         self._env = env
+        version = git_version(env.get("PATH"))
+        if version < MIN_GIT:
+            shown = ".".join(map(str, version)) if version != (0, 0) else "unknown"
+            raise GitError(
+                f"git {shown} is too old: changed lines need git >= 2.24 (`--end-of-options`)"
+            )
 
     def __call__(self, *args: str, check: bool = True) -> str:
         try:
@@ -69,21 +141,43 @@ class Git:
         return done.stdout
 
     def has_commit(self, rev: str) -> bool:
-        return bool(self("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False))
+        out = self(
+            "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False
+        )
+        return bool(out)
+
+    def commit_id(self, rev: str) -> str:
+        return self("rev-parse", "--verify", "--end-of-options", f"{rev}^{{commit}}").strip()
 
     def merge_base(self, base: str, head: str) -> str | None:
-        out = self("merge-base", base, head, check=False).strip()
+        out = self("merge-base", "--end-of-options", base, head, check=False).strip()
         return out or None
+
+    def fetch(
+        self, *options: str, remote: str = "origin", refs: tuple[str, ...] = (), check: bool = True
+    ) -> None:
+        """`git fetch` with every ref after `--end-of-options` (a ref is never an option)."""
+        self(
+            "fetch",
+            "--no-tags",
+            "--quiet",
+            *options,
+            "--end-of-options",
+            remote,
+            *refs,
+            check=check,
+        )
 
 
 def _diff(git: Git, base: str, head: str, label: str) -> ChangedLines:
-    text = git("diff", "--unified=0", "--no-color", "--no-ext-diff", "-M", base, head, "--")
+    options = ("--unified=0", "--no-color", "--no-ext-diff", "-M")
+    text = git("diff", *options, "--end-of-options", base, head, "--")
     return parse_unified_diff(text, source=label)
 
 
 def _ensure(git: Git, rev: str, remote: str = "origin") -> None:
     if not git.has_commit(rev):
-        git("fetch", "--no-tags", "--quiet", f"--depth={FETCH_DEPTHS[0]}", remote, rev)
+        git.fetch(f"--depth={FETCH_DEPTHS[0]}", remote=remote, refs=(rev,))
 
 
 def _merge_base_deepening(git: Git, base: str, head: str, remote: str = "origin") -> str:
@@ -93,8 +187,9 @@ def _merge_base_deepening(git: Git, base: str, head: str, remote: str = "origin"
     for depth in FETCH_DEPTHS:
         if found or not shallow:
             break
-        git("fetch", "--no-tags", "--quiet", f"--deepen={depth}", remote, check=False)
-        git("fetch", "--no-tags", "--quiet", f"--depth={depth}", remote, base, head, check=False)
+        # A failed deepening leaves the merge base to the check below.
+        git.fetch(f"--deepen={depth}", remote=remote, check=False)
+        git.fetch(f"--depth={depth}", remote=remote, refs=(base, head), check=False)
         found = git.merge_base(base, head)
         shallow = git("rev-parse", "--is-shallow-repository", check=False).strip() == "true"
     if not found:
@@ -105,6 +200,9 @@ def _merge_base_deepening(git: Git, base: str, head: str, remote: str = "origin"
 def changes_from_git(
     root: Path, base: str, head: str, *, environ: Mapping[str, str] | None = None
 ) -> ChangedLines:
+    for what, value in (("base", base), ("head", head)):
+        if not is_commit_id(value):
+            raise GitError(f"the event's {what} SHA is not a commit id; refs from it are not used")
     git = Git(root, environ)
     git("rev-parse", "--git-dir")
     _ensure(git, base)
@@ -117,17 +215,18 @@ def _resolve_ref(git: Git, ref: str) -> str:
     for candidate in (f"origin/{ref}", ref):
         if git.has_commit(candidate):
             return candidate
-    git("fetch", "--no-tags", "--quiet", f"--depth={FETCH_DEPTHS[0]}", "origin", ref)
+    git.fetch(f"--depth={FETCH_DEPTHS[0]}", refs=(ref,))
     return "FETCH_HEAD"
 
 
 def changes_from_base_ref(
     root: Path, base_ref: str, *, environ: Mapping[str, str] | None = None
 ) -> ChangedLines:
+    check_base_ref(base_ref)
     git = Git(root, environ)
     git("rev-parse", "--git-dir")
-    base = git("rev-parse", _resolve_ref(git, base_ref)).strip()
-    head = git("rev-parse", "HEAD").strip()
+    base = git.commit_id(_resolve_ref(git, base_ref))
+    head = git.commit_id("HEAD")
     merge_base = _merge_base_deepening(git, base, head)
     return _diff(git, merge_base, head, f"git diff {base_ref}...HEAD")
 
@@ -189,7 +288,14 @@ def compute_changes(
     list_files: PullFiles | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ChangesResult:
-    """The run's changed lines, or None with a note saying why they are unknown."""
+    """The run's changed lines, or None with a note saying why they are unknown.
+
+    A `base-ref` input that is not a ref name is a configuration error (exit 2), raised
+    before anything runs; refs from the event that are not commit ids only make the changed
+    lines unknown (or come from the files API), with a note.
+    """
+    if base_ref:
+        check_base_ref(base_ref)
     pr = context.pull_request
     if pr is not None:
         base = str((pr.get("base") or {}).get("sha") or "")
