@@ -13,10 +13,12 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from . import __version__
+from .changed_lines import changes_for
+from .console import Console
 from .deliver import fail_early
 from .errors import ActionError, ConfigError, ToolError
 from .github.context import GitHubContext
-from .publishing import changes_for, publish_reports
+from .merge import deliver_reports
 from .run import execute, require_a_gate
 from .settings import (
     INPUTS,
@@ -98,16 +100,15 @@ def _mask(raw: Mapping[str, str], context: GitHubContext) -> None:
     """Mask every secret input (the token) in every later log line."""
     if not context.in_actions:
         return
-    from actions_toolkit import core
-
+    console = Console()
     for value in secret_values(raw):
-        core.set_secret(value)
+        console.mask(value)
 
 
 def _dispatch(settings: Settings, context: GitHubContext, environ: Mapping[str, str]) -> int:
     """Gates on the workspace, or -- with `reports` -- merge and publish existing reports."""
     if settings.merge_mode:
-        return publish_reports(settings, context, environ)
+        return deliver_reports(settings, context, environ)
     return execute(settings, context, environ, changes=changes_for(settings, context, environ))
 
 

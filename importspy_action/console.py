@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 import secrets
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TextIO
 
@@ -43,6 +43,7 @@ __all__ = [
     "clean_field",
     "escape_data",
     "escape_property",
+    "log",
 ]
 
 KNOWN_COMMANDS = frozenset(
@@ -141,9 +142,15 @@ class Console:
     def stream(self) -> TextIO:
         return self._stream if self._stream is not None else sys.stdout
 
-    def write(self, text: str) -> None:
-        """Print untrusted text as whole lines, cleaned."""
+    def write(self, text: str, *, paint: Callable[[str], str] | None = None) -> None:
+        """Print untrusted text as whole lines, cleaned.
+
+        `paint` may add the action's own colours after cleaning (it maps markers to a fixed
+        palette of SGR codes, which can neither move the cursor nor form a command).
+        """
         cleaned = clean(text)
+        if paint is not None:
+            cleaned = paint(cleaned)
         self._emit(cleaned if cleaned.endswith("\n") else cleaned + "\n")
 
     def command(
@@ -208,3 +215,8 @@ class Console:
             text = text.encode(encoding, "backslashreplace").decode(encoding, "replace")
         stream.write(text)
         stream.flush()
+
+
+def log(message: str) -> None:
+    """A line for the log on stderr (the runner parses stderr for commands too), cleaned."""
+    Console(sys.stderr).write(f"importspy-action: {message}")

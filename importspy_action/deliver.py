@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import view as views
+from .console import Console, log
 from .diff import ChangedLines
 from .errors import EXIT_CONFIG, EXIT_INTERNAL, ActionError
 from .github.context import GitHubContext
@@ -33,7 +34,7 @@ from .writer import Writer
 class Delivery:
     """What the reporters did: outputs to set and problems to mention."""
 
-    writer: Writer = field(default_factory=Writer)
+    writer: Writer
     outputs: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     check_run_published: bool = False
@@ -48,10 +49,22 @@ def _safely(delivery: Delivery, what: str, action: Callable[[], object]) -> None
         debug_traceback()
 
 
+def writer_for(settings: Settings, context: GitHubContext, environ: Mapping[str, str]) -> Writer:
+    """In Actions: the workspace and RUNNER_TEMP. Locally the user may also name output files
+    elsewhere on the command line (e.g. `make demo` writes to demo-output/)."""
+    named = (settings.json_report, settings.sarif)
+    local = () if context.in_actions else tuple(path for path in named if path is not None)
+    return Writer.for_run(settings.workspace.root, environ, local_outputs=local)
+
+
 def _write_files(
-    report: Report, view: views.ReportView, settings: Settings, environ: Mapping[str, str]
+    report: Report,
+    view: views.ReportView,
+    settings: Settings,
+    context: GitHubContext,
+    environ: Mapping[str, str],
 ) -> Delivery:
-    delivery = Delivery()
+    delivery = Delivery(writer_for(settings, context, environ))
     writer, ws = delivery.writer, settings.workspace
     if settings.json_report is not None:
         target = settings.json_report
@@ -82,12 +95,16 @@ def _write_files(
 
 
 def _print_terminal(view: views.ReportView, context: GitHubContext, out: TextIO) -> None:
-    if context.in_actions:
-        out.write("::group::ImportSpy report\n")
-    out.write(terminal.render(view, color=terminal.use_color(out)))
-    if context.in_actions:
-        out.write("::endgroup::\n")
-    out.flush()
+    """The terminal report; in Actions folded in a group, with workflow commands stopped."""
+    console = Console(out)
+    text = terminal.render(view, color=terminal.use_color(out))
+    if not context.in_actions:
+        console.write(text, paint=terminal.colorize)
+        return
+    console.command("group", message="ImportSpy report")
+    with console.untrusted_block():
+        console.write(text, paint=terminal.colorize)
+    console.command("endgroup")
 
 
 def deliver(
@@ -101,7 +118,7 @@ def deliver(
 ) -> int:
     """Deliver a report (from the gates or merged from files) and return the exit code."""
     view = views.build(report)
-    delivery = _write_files(report, view, settings, environ)
+    delivery = _write_files(report, view, settings, context, environ)
     _print_terminal(view, context, out)
     # network last: everything above is already on disk / in the log
     _safely(
@@ -122,10 +139,10 @@ def _exit_code(
     report: Report, settings: Settings, delivery: Delivery, context: GitHubContext
 ) -> int:
     for problem in delivery.problems:
-        print(f"importspy-action: {problem}", file=sys.stderr)
+        log(problem)
     code = report.exit_code
     for failure in delivery.writer.failures:
-        print(f"importspy-action: {failure}", file=sys.stderr)
+        log(str(failure))
         if context.in_actions:
             commands.error_line(str(failure), title="ImportSpy: output not written")
         code = max(code, EXIT_CONFIG)
@@ -158,12 +175,12 @@ def _check_run(
     delivery.check_run_failed = outcome.failed
     delivery.outputs.update(outcome.outputs)
     if outcome.problem:
-        print(f"importspy-action: check run: {outcome.problem}", file=sys.stderr)
+        log(f"check run: {outcome.problem}")
     if outcome.notice:
         if context.in_actions:
             commands.notice_line(outcome.notice, title="ImportSpy: check run")
         else:
-            print(f"importspy-action: {outcome.notice}", file=sys.stderr)
+            log(outcome.notice)
 
 
 def _annotate(view: views.ReportView, settings: Settings, changes: ChangedLines | None) -> None:
@@ -179,9 +196,9 @@ def fail_early(error: ActionError, environ: Mapping[str, str], *, in_actions: bo
     """
     message = str(error)
     lines = message.splitlines() or [message]
-    print("importspy-action: " + "\n  ".join(lines), file=sys.stderr)
+    log("\n  ".join(lines))
     kind = "Configuration error" if error.exit_code == EXIT_CONFIG else "Internal error"
-    writer = Writer()
+    writer = Writer.for_run(Path(environ.get("GITHUB_WORKSPACE") or Path.cwd()), environ)
     summary_file = environ.get("GITHUB_STEP_SUMMARY")
     if summary_file:
         writer.append(
@@ -195,7 +212,7 @@ def fail_early(error: ActionError, environ: Mapping[str, str], *, in_actions: bo
     if output_file:
         writer.outputs(Path(output_file), {"result": "failed", "exit-code": str(error.exit_code)})
     for failure in writer.failures:
-        print(f"importspy-action: {failure}", file=sys.stderr)
+        log(str(failure))
     return error.exit_code
 
 

@@ -16,16 +16,22 @@ from __future__ import annotations
 
 import glob
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .changed_lines import merged_changes
+from .console import log
+from .deliver import deliver
 from .errors import EXIT_CONFIG, ConfigError
 from .gates.base import GateOutcome
 from .github.context import GitHubContext
 from .model import GateResult, Report, count_by_severity
 from .report_reader import ReadGate, ReadReport, read_report
+from .run import rules_of
+from .settings import Settings
 from .verdict import Rules, judge, off, overall
 
 MAX_REPORT_BYTES = 64 * 1024 * 1024
@@ -210,3 +216,18 @@ def _one_commit(
             "made for."
         )
     return sha or expected
+
+
+def deliver_reports(settings: Settings, context: GitHubContext, environ: Mapping[str, str]) -> int:
+    """Merge mode: merge the `reports` and deliver them like a fresh report (files first,
+    then one check run); the exit code is the merged gates' verdict."""
+    paths = find_reports(settings.reports, settings.working_directory, exclude=settings.json_report)
+    report = merge(
+        paths,
+        context,
+        rules_of(settings),
+        generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
+    log(f"merged {len(paths)} report(s)")
+    changes = merged_changes(report, settings, context, environ)
+    return deliver(report, settings, context, environ, changes=changes)

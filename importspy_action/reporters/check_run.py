@@ -8,7 +8,6 @@ no check run was published -- the workflow-command annotations instead.
 from __future__ import annotations
 
 import json
-import sys
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 
 from github import Github
 
+from ..console import log
 from ..diff import ChangedLines
 from ..github.api_retry import ApiTuning, Budget
 from ..github.check_payloads import CheckRunPlan, plan
@@ -153,7 +153,7 @@ def deliver_check_run(
     outcome.attempted = True
     result = publisher.publish(check_plan)
     for line in result.log:  # what the API answered, retries included: for the log only
-        print(f"importspy-action: GitHub API: {line}", file=sys.stderr)
+        log(f"GitHub API: {line}")
     outcome.published = result.published
     outcome.failed = not result.published
     if result.check_run_id:

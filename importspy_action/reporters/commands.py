@@ -1,4 +1,4 @@
-"""Workflow-command annotations (::error file=...::) through actions-toolkit.
+"""Workflow-command annotations (::error file=...::) through the one safe console.
 
 The fallback when no check run could be published (no token, a fork PR, a read-only
 token) and the inline view in the log. GitHub shows at most 10 error and 10 warning
@@ -9,36 +9,33 @@ pointing at the job summary, which lists every finding.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from actions_toolkit.command import issue_command
-
+from ..console import Console
 from ..model import Finding, Severity
 
 PER_LEVEL = 10
 
 
-def _properties(finding: Finding) -> dict[str, Any]:
-    """Only the properties that have values: the runner rejects empty ones (`col=`), which
-    actions-toolkit's AnnotationProperties would otherwise emit, so we build the dict here."""
-    props: dict[str, Any] = {
+def _properties(finding: Finding) -> dict[str, str]:
+    """Only the properties that have values: the runner rejects empty ones (`col=`)."""
+    props = {
         "file": finding.path,
-        "line": finding.start_line,
-        "endLine": finding.last_line,
+        "line": str(finding.start_line),
+        "endLine": str(finding.last_line),
         "title": finding.title,
     }
     if finding.start_column and finding.last_line == finding.start_line:
-        props["col"] = finding.start_column
+        props["col"] = str(finding.start_column)
         if finding.end_column:
-            props["endColumn"] = max(finding.end_column, finding.start_column)
+            props["endColumn"] = str(max(finding.end_column, finding.start_column))
     return props
 
 
-def annotate(finding: Finding) -> None:
-    issue_command(finding.severity.value, _properties(finding), finding.message)
+def annotate(finding: Finding, console: Console | None = None) -> None:
+    (console or Console()).command(finding.severity.value, _properties(finding), finding.message)
 
 
-def emit(findings: Sequence[Finding]) -> int:
+def emit(findings: Sequence[Finding], console: Console | None = None) -> int:
     """Emit annotations; returns how many findings were left to the summary.
 
     `findings` is the caller's ranked selection -- e.g. errors and findings on changed lines
@@ -52,9 +49,9 @@ def emit(findings: Sequence[Finding]) -> int:
             left += 1
             continue
         shown[finding.severity] += 1
-        annotate(finding)
+        annotate(finding, console)
     if left:
-        issue_command(
+        (console or Console()).command(
             "notice",
             {"title": "ImportSpy: more findings"},
             f"{left} more findings are not annotated here (GitHub shows {PER_LEVEL} per level "
@@ -65,9 +62,9 @@ def emit(findings: Sequence[Finding]) -> int:
 
 def error_line(message: str, title: str = "ImportSpy") -> None:
     """A run-level error (configuration, internal) as an annotation without a file."""
-    issue_command("error", {"title": title}, message)
+    Console().command("error", {"title": title}, message)
 
 
 def notice_line(message: str, title: str = "ImportSpy") -> None:
     """A run-level notice without a file (e.g. why no check run was published)."""
-    issue_command("notice", {"title": title}, message)
+    Console().command("notice", {"title": title}, message)

@@ -2,30 +2,50 @@
 
 Drawn from the same view as the job summary and the check run. The text it returns is
 untrusted (file names, messages and notes come from the pull request): the caller prints it
-through the safe console, never straight to a runner's stdout.
+through the safe console (`Console.write(text, paint=colorize)`), never straight to stdout.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from typing import TextIO
 
 from ..blocks import Block, Paragraph, plain
 from ..model import GateStatus, Severity
 from ..view import GateView, ReportView, counts_phrase
 
-_COLORS = {
-    Severity.ERROR: "\033[31m",
-    Severity.WARNING: "\033[33m",
-    Severity.NOTICE: "\033[36m",
+# Colours are painted as markers (a private-use character and a palette key) and turned into
+# SGR codes by `paint` after the console has cleaned the text: untrusted text can never bring
+# its own escape sequences, and a forged marker can only pick a colour of this palette.
+_MARK = "\ue000"
+_PALETTE = {
+    "r": "\033[31m",
+    "g": "\033[32m",
+    "y": "\033[33m",
+    "m": "\033[35m",
+    "c": "\033[36m",
+    "d": "\033[2m",
+    "0": "\033[0m",
 }
+_MARKER = re.compile(_MARK + "(.)", re.DOTALL)
+_COLORS = {Severity.ERROR: "r", Severity.WARNING: "y", Severity.NOTICE: "c"}
 _STATUS = {
-    GateStatus.PASSED: ("PASSED", "\033[32m"),
-    GateStatus.FAILED: ("FAILED", "\033[31m"),
-    GateStatus.ERROR: ("ERROR", "\033[35m"),
-    GateStatus.SKIPPED: ("OFF", "\033[2m"),
+    GateStatus.PASSED: ("PASSED", "g"),
+    GateStatus.FAILED: ("FAILED", "r"),
+    GateStatus.ERROR: ("ERROR", "m"),
+    GateStatus.SKIPPED: ("OFF", "d"),
 }
-_RESET = "\033[0m"
+
+
+def colorize(text: str) -> str:
+    """Markers -> the palette's SGR codes (unknown keys vanish)."""
+    return _MARKER.sub(lambda match: _PALETTE.get(match.group(1), ""), text)
+
+
+def plain_text(text: str) -> str:
+    """Markers removed: the report without colours."""
+    return _MARKER.sub("", text)
 
 
 def use_color(stream: TextIO) -> bool:
@@ -40,8 +60,8 @@ class _Painter:
     def __init__(self, color: bool) -> None:
         self.color = color
 
-    def __call__(self, text: str, code: str) -> str:
-        return f"{code}{text}{_RESET}" if self.color else text
+    def __call__(self, text: str, key: str) -> str:
+        return f"{_MARK}{key}{text}{_MARK}0" if self.color else text
 
 
 def _gate_lines(gate: GateView, paint: _Painter, *, sections: bool) -> list[str]:
@@ -95,7 +115,7 @@ def render(
     if len(view.findings) > limit:
         lines.append(f"... {len(view.findings) - limit} more findings in the JSON report")
     verdict = "passed" if view.passed else "FAILED"
-    verdict_code = "\033[32m" if view.passed else "\033[31m"
+    verdict_code = "g" if view.passed else "r"
     lines += [
         "",
         f"Verdict: {paint(verdict, verdict_code)} — {counts_phrase(view.counts)} "

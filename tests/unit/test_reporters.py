@@ -8,10 +8,12 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 from importspy_action import view
+from importspy_action.console import Console
 from importspy_action.gates.base import GateOutcome
 from importspy_action.gates.coverage_metrics import CoverageMetrics, Measure
 from importspy_action.model import Finding, GateResult, GateStatus, Report, Severity
 from importspy_action.reporters import commands, outputs, sarif, summary, terminal
+from importspy_action.safe_paths import WriteRoots
 from importspy_action.verdict import Rules, judge
 from importspy_action.writer import Writer
 from tests.conftest import parse_file_command
@@ -128,7 +130,9 @@ def test_outputs_always_set(tmp_path: Path):
     metrics = CoverageMetrics((), 1, Measure(87.5, 7, 8), None, None, None, diff_attempted=True)
     cov = GateResult("coverage", GateStatus.PASSED, metrics=metrics)
     report = Report("0.1.0", "0.5.0", (report.gates[0], cov), "error", 1)
-    Writer().outputs(output, outputs.values(report, {"json-report": "r.json", "unknown": "x"}))
+    Writer(WriteRoots((tmp_path,), frozenset({output}))).outputs(
+        output, outputs.values(report, {"json-report": "r.json", "unknown": "x"})
+    )
     values = parse_file_command(output.read_text())
     assert set(values) == set(outputs.OUTPUT_NAMES)
     assert values["coverage"] == "87.50" and values["diff-coverage"] == ""
@@ -141,7 +145,21 @@ def test_terminal_report_has_a_verdict():
     assert "pkg/mod_1.py:2:2: error E1 broken 1" in text
     assert text.rstrip().endswith("(fail-on: error, exit code 1)")
     assert "\033[" not in text
-    assert "\033[31m" in terminal.render(view.build(_report([_finding(1)])), color=True)
+    painted = terminal.render(view.build(_report([_finding(1)])), color=True)
+    assert "\033[31m" in terminal.colorize(painted)
+    assert "pkg/mod_1.py:2:2:" in terminal.plain_text(painted)
+
+
+def test_terminal_colours_survive_cleaning_and_untrusted_escapes_do_not() -> None:
+    hostile = _finding(1, message="\033]0;pwned\007 \033[2J::error::forged")
+    out = io.StringIO()
+    Console(out).write(
+        terminal.render(view.build(_report([hostile])), color=True), paint=terminal.colorize
+    )
+    printed = out.getvalue()
+    assert "\033[31m" in printed  # our own colour
+    assert "\033[2J" not in printed and "\033]" not in printed
+    assert not any(line.lstrip().startswith("::") for line in printed.splitlines())
 
 
 def test_the_verdict_merges_duplicates_within_a_gate():

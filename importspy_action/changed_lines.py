@@ -1,18 +1,17 @@
-"""The two entry points around the gates that need GitHub: changed lines and merge mode.
+"""The run's changed lines, worked out before any gate runs.
 
-`changes_for` works out the run's changed lines before any gate runs (diff coverage, `lint-scope:
-changed-files`, `annotations: changed-lines` and ranking all read them). `publish_reports` is
-merge mode (`importspy-action publish`, input `reports`): no gate runs; existing JSON reports
-are merged and delivered like a fresh report -- files first, then one check run.
+Diff coverage, `lint-scope: changed-files`, `annotations: changed-lines` and ranking all read
+them. `changes_for` asks git (the merge base of a pull request, or `base-ref`), falling back
+to the pull request files API; `merged_changes` is merge mode's variant, which must not check
+out a fork's code and so asks the API for the pull request the reports name. Unknown changed
+lines never fail the run (a refused `base-ref` does: exit 2).
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
-from datetime import datetime, timezone
 
-from .deliver import deliver
+from .console import log
 from .diff import ChangedLines
 from .errors import ConfigError
 from .github.api_retry import ApiTuning
@@ -20,9 +19,7 @@ from .github.changes import ChangesResult, PullFiles, changes_from_api, compute_
 from .github.changes import github_pull_files as _github_pull_files
 from .github.checks import with_extra_cas
 from .github.context import GitHubContext
-from .merge import find_reports, merge
 from .model import Report
-from .run import rules_of
 from .settings import Settings
 
 
@@ -47,13 +44,12 @@ def pull_files_client(
 def _log(result: ChangesResult) -> None:
     changes = result.changes
     if changes is not None:
-        print(
-            f"importspy-action: changed lines from {changes.source}: "
-            f"{len(changes.changed_files())} files, {changes.line_count()} lines",
-            file=sys.stderr,
+        log(
+            f"changed lines from {changes.source}: "
+            f"{len(changes.changed_files())} files, {changes.line_count()} lines"
         )
     for note in result.notes:
-        print(f"importspy-action: {note}", file=sys.stderr)
+        log(note)
 
 
 def changes_for(
@@ -77,7 +73,7 @@ def changes_for(
     return result.changes
 
 
-def _merged_changes(
+def merged_changes(
     report: Report, settings: Settings, context: GitHubContext, environ: Mapping[str, str]
 ) -> ChangedLines | None:
     """In merge mode: git when this run is the pull request's own; else the files API.
@@ -97,17 +93,3 @@ def _merged_changes(
         result = ChangesResult(None, (f"changed lines unknown: {type(exc).__name__}: {exc}",))
     _log(result)
     return result.changes
-
-
-def publish_reports(settings: Settings, context: GitHubContext, environ: Mapping[str, str]) -> int:
-    """Merge the `reports` and deliver them; the exit code is the merged gates' verdict."""
-    paths = find_reports(settings.reports, settings.working_directory, exclude=settings.json_report)
-    report = merge(
-        paths,
-        context,
-        rules_of(settings),
-        generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    )
-    print(f"importspy-action: merged {len(paths)} report(s)", file=sys.stderr)
-    changes = _merged_changes(report, settings, context, environ)
-    return deliver(report, settings, context, environ, changes=changes)
