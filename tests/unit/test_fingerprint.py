@@ -18,9 +18,7 @@ from importspy_action.workspace import Workspace
 
 
 def _finding(path: str, line: int, *, code: str = "E501", end: int | None = None) -> Finding:
-    return Finding(
-        "lint", code, Severity.ERROR, path, line, f"{code} title", "msg", end_line=end
-    )
+    return Finding("lint", code, Severity.ERROR, path, line, f"{code} title", "msg", end_line=end)
 
 
 def _write(root: Path, name: str, text: str | bytes) -> Path:
