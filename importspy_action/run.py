@@ -19,6 +19,7 @@ from typing import TextIO
 from . import __version__
 from .diff import ChangedLines
 from .errors import EXIT_CONFIG, EXIT_FAILED, EXIT_INTERNAL, EXIT_PASSED, ActionError
+from .fingerprint import SourceLines
 from .gates import GATES
 from .gates.engine_runner import ENGINE_VERSION
 from .github.context import GitHubContext
@@ -152,7 +153,8 @@ def deliver(
         delivery.outputs["json-report"] = ws.display(path)
     if settings.sarif is not None:
         sarif_path = settings.sarif
-        _safely(delivery, "SARIF file", lambda: sarif.write(report, sarif_path))
+        lines = SourceLines(ws)  # fingerprints read the flagged lines from the workspace
+        _safely(delivery, "SARIF file", lambda: sarif.write(report, sarif_path, source=lines))
         delivery.outputs["sarif"] = ws.display(sarif_path)
     summary_file = environ.get("GITHUB_STEP_SUMMARY")
     if summary_file and summary.should_write(report, settings.summary):
