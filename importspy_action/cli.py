@@ -27,7 +27,7 @@ from .settings import (
     workspace_root,
 )
 
-_BOOLEAN_FLAGS = {"lint", "dry-run", "fail-on-report-error"}
+_BOOLEAN_FLAGS = {"lint", "dry-run", "fail-on-report-error", "only-new"}
 _REPEATABLE = {"contracts", "ignore", "severity"}
 
 

@@ -24,11 +24,13 @@ FailOn = Literal["error", "warning", "never"]
 SummaryMode = Literal["always", "on-failure", "never"]
 AnnotationsMode = Literal["all", "changed-lines", "none"]
 LintScope = Literal["all", "changed-files"]
+BaselineMode = Literal["none", "merge-base"]
 
 FAIL_ON_VALUES: tuple[FailOn, ...] = ("error", "warning", "never")
 SUMMARY_VALUES: tuple[SummaryMode, ...] = ("always", "on-failure", "never")
 ANNOTATIONS_VALUES: tuple[AnnotationsMode, ...] = ("all", "changed-lines", "none")
 LINT_SCOPE_VALUES: tuple[LintScope, ...] = ("all", "changed-files")
+BASELINE_VALUES: tuple[BaselineMode, ...] = ("none", "merge-base")
 
 MAX_CONTRACT_SIZE = 1024 * 1024
 """Contracts are small policy files; anything bigger is a mistake or an attack."""
@@ -186,6 +188,48 @@ INPUTS: tuple[InputSpec, ...] = (
         "",
         "Install and use this ruff version instead of the one bundled in the image.",
     ),
+    InputSpec(
+        "baseline",
+        "none",
+        "Compare with the base to classify findings as new, existing or fixed: `none` (off) "
+        "or `merge-base` (judge the base commit with the same settings in a temporary "
+        "worktree).",
+    ),
+    InputSpec(
+        "baseline-report",
+        "",
+        "Glob of a JSON report of ours from the base branch (e.g. an artifact of the last main "
+        "run) to compare against instead of judging the base.",
+    ),
+    InputSpec(
+        "only-new",
+        "false",
+        "Count only new findings toward the verdict (needs `baseline` or `baseline-report`).",
+    ),
+    InputSpec(
+        "base-coverage-file",
+        "",
+        "The base's coverage.py report (Cobertura XML or JSON, a glob) for the coverage delta, "
+        "when no baseline report holds it.",
+    ),
+    InputSpec(
+        "coverage-max-drop",
+        "",
+        "Fail when total coverage falls by more than this many percentage points against the "
+        "base (e.g. `0.5`).",
+    ),
+    InputSpec(
+        "badge",
+        "",
+        "Folder to write `importspy.svg` (gate status) and `coverage.svg` badges into; empty "
+        "writes none.",
+    ),
+    InputSpec(
+        "sarif-category",
+        "",
+        "Code scanning category of the SARIF run (`automationDetails.id`); empty: "
+        "`importspy-action/<job>/<gates>/`. Set it per matrix leg.",
+    ),
 )
 
 INPUTS_BY_NAME: Mapping[str, InputSpec] = {spec.name: spec for spec in INPUTS}
@@ -240,6 +284,17 @@ class Settings:
     lint: bool = False
     lint_scope: LintScope = "all"
     ruff_version: str = ""
+    baseline: BaselineMode = "none"
+    baseline_report: str = ""
+    only_new: bool = False
+    base_coverage_files: str = ""
+    coverage_max_drop: float | None = None
+    badge: Path | None = None
+    sarif_category: str = ""
+
+    @property
+    def baseline_enabled(self) -> bool:
+        return self.baseline != "none" or bool(self.baseline_report)
 
     @property
     def contracts_enabled(self) -> bool:
@@ -362,7 +417,27 @@ def build_settings(raw: Mapping[str, str], workspace: Path) -> Settings:
         "lint": check("lint", parse_bool),
         "lint_scope": check("lint-scope", lambda v: _choice(v, LINT_SCOPE_VALUES)),
         "ruff_version": check("ruff-version", _parse_version),
+        "baseline": check("baseline", lambda v: _choice(v, BASELINE_VALUES)),
+        "baseline_report": get("baseline-report"),
+        "only_new": check("only-new", parse_bool),
+        "base_coverage_files": get("base-coverage-file"),
+        "coverage_max_drop": check("coverage-max-drop", _parse_percent),
+        "badge": output_path("badge"),
+        "sarif_category": check("sarif-category", _parse_category),
     }
+    has_baseline = settings_kwargs["baseline"] not in (None, "none") or bool(get("baseline-report"))
+    if settings_kwargs["only_new"] and not has_baseline:
+        problems.append(
+            "Input `only-new`: needs a baseline to tell new findings from old ones; set "
+            "`baseline: merge-base` or `baseline-report`."
+        )
+    if settings_kwargs["coverage_max_drop"] is not None and not (
+        has_baseline or get("base-coverage-file")
+    ):
+        problems.append(
+            "Input `coverage-max-drop`: needs the base's coverage; set `baseline`, "
+            "`baseline-report` or `base-coverage-file`."
+        )
     if problems:
         raise ConfigError("\n".join(problems))
     return Settings(**settings_kwargs)  # type: ignore[arg-type]
@@ -461,6 +536,12 @@ def _parse_check_name(value: str) -> str:
         raise ValueError("the check name must not be empty")
     if len(value) > 100:
         raise ValueError("the check name must be at most 100 characters")
+    return value
+
+
+def _parse_category(value: str) -> str:
+    if len(value) > 200 or any(ord(char) < 32 for char in value):
+        raise ValueError("a SARIF category is one line of at most 200 characters")
     return value
 
 
