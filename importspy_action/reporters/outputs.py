@@ -20,6 +20,11 @@ OUTPUT_NAMES = (
     "check-run-url",
     "coverage",
     "diff-coverage",
+    "new-findings",
+    "existing-findings",
+    "fixed-findings",
+    "base-coverage",
+    "coverage-delta",
 )
 
 
@@ -46,6 +51,13 @@ def values(report: Report, extra: Mapping[str, str]) -> dict[str, str]:
         "check-run-url": "",
         "coverage": _percent(metrics.get("total_percent")),
         "diff-coverage": _percent(metrics.get("diff_percent")),
+        # set by the run through `extra` when a baseline was compared (baseline.Classified
+        # counts, coverage_delta.CoverageDelta.outputs()); empty otherwise
+        "new-findings": "",
+        "existing-findings": "",
+        "fixed-findings": "",
+        "base-coverage": "",
+        "coverage-delta": "",
     }
     result.update({key: value for key, value in extra.items() if key in result})
     return result
