@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .errors import ConfigError
@@ -53,13 +54,15 @@ class Classified:
     def counts(self) -> dict[str, int]:
         return {"new": len(self.new), "existing": len(self.existing), "fixed": len(self.fixed)}
 
+    @cached_property
+    def _states(self) -> dict[Finding, str]:
+        states = {item.finding: "unchanged" for item in self.existing}
+        states.update((item.finding, "new") for item in self.new)  # equal twins: say new
+        return states
+
     def state_of(self, finding: Finding) -> str | None:
         """SARIF baselineState of a head finding: 'new', 'unchanged', or None if unknown."""
-        if any(item.finding == finding for item in self.new):
-            return "new"
-        if any(item.finding == finding for item in self.existing):
-            return "unchanged"
-        return None
+        return self._states.get(finding)
 
 
 def classify(
