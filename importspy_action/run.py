@@ -154,7 +154,12 @@ def deliver(
     if settings.sarif is not None:
         sarif_path = settings.sarif
         lines = SourceLines(ws)  # fingerprints read the flagged lines from the workspace
-        _safely(delivery, "SARIF file", lambda: sarif.write(report, sarif_path, source=lines))
+        category = settings.sarif_category
+        _safely(
+            delivery,
+            "SARIF file",
+            lambda: sarif.write(report, sarif_path, source=lines, category=category),
+        )
         delivery.outputs["sarif"] = ws.display(sarif_path)
     summary_file = environ.get("GITHUB_STEP_SUMMARY")
     if summary_file and summary.should_write(report, settings.summary):
