@@ -29,7 +29,7 @@ from .settings import (
     workspace_root,
 )
 
-_BOOLEAN_FLAGS = {"lint", "dry-run", "fail-on-report-error"}
+_BOOLEAN_FLAGS = {"lint", "dry-run", "fail-on-report-error", "only-new"}
 _REPEATABLE = {spec.name for spec in INPUTS if spec.is_list}  # joined by new lines
 
 

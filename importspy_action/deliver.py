@@ -22,6 +22,7 @@ from . import view as views
 from .console import Console, log
 from .diff import ChangedLines
 from .errors import EXIT_CONFIG, EXIT_INTERNAL, ActionError
+from .fingerprint import SourceLines
 from .github.context import GitHubContext
 from .model import Report
 from .ranking import select
@@ -79,7 +80,12 @@ def _write_files(
         _safely(
             delivery,
             "SARIF file",
-            lambda: writer.write(sarif_path, sarif.render(report), what="Input `sarif`"),
+            lambda: writer.write(
+                sarif_path,
+                # fingerprints read the flagged lines from the workspace (safely, size-capped)
+                sarif.render(report, source=SourceLines(ws), category=settings.sarif_category),
+                what="Input `sarif`",
+            ),
         )
         delivery.outputs["sarif"] = ws.display(sarif_path)
     summary_file = environ.get("GITHUB_STEP_SUMMARY")

@@ -40,6 +40,11 @@ class ReadReport:
     jobs: tuple[Mapping[str, Any], ...]
     generated_at: str
 
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding of every gate that ran, as the report listed them."""
+        return [f for gate in self.gates if gate.ran for f in gate.outcome.findings]
+
 
 def read_gate(data: Any) -> ReadGate:
     if not isinstance(data, Mapping):

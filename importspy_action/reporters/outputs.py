@@ -23,6 +23,11 @@ OUTPUT_NAMES = (
     "check-run-url",
     "coverage",
     "diff-coverage",
+    "new-findings",
+    "existing-findings",
+    "fixed-findings",
+    "base-coverage",
+    "coverage-delta",
 )
 
 

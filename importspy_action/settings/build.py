@@ -17,6 +17,7 @@ from . import parsers as p
 from .inputs import INPUTS, INPUTS_BY_NAME
 from .values import (
     ANNOTATIONS_VALUES,
+    BASELINE_VALUES,
     FAIL_ON_VALUES,
     LINT_SCOPE_VALUES,
     SUMMARY_VALUES,
@@ -158,12 +159,39 @@ def _lint_values(read: _Reader) -> dict[str, object]:
     }
 
 
+def _baseline_values(read: _Reader) -> dict[str, object]:
+    values: dict[str, object] = {
+        "baseline": read.choice("baseline", BASELINE_VALUES),
+        "baseline_report": read.parse("baseline-report", p.parse_list),
+        "only_new": read.parse("only-new", p.parse_bool),
+        "base_coverage_files": read.parse("base-coverage-file", p.parse_list),
+        "coverage_max_drop": read.parse("coverage-max-drop", p.parse_percent),
+        "badge": read.output_path("badge"),
+        "sarif_category": read.parse("sarif-category", p.parse_category),
+    }
+    has_baseline = values["baseline"] not in (None, "none") or bool(values["baseline_report"])
+    if values["only_new"] and not has_baseline:
+        read.problems.append(
+            "Input `only-new`: needs a baseline to tell new findings from old ones; set "
+            "`baseline: merge-base` or `baseline-report`."
+        )
+    if values["coverage_max_drop"] is not None and not (
+        has_baseline or values["base_coverage_files"]
+    ):
+        read.problems.append(
+            "Input `coverage-max-drop`: needs the base's coverage; set `baseline`, "
+            "`baseline-report` or `base-coverage-file`."
+        )
+    return values
+
+
 def build_settings(raw: Mapping[str, str], workspace: Path) -> Settings:
     """Validate every raw value; raise one ConfigError listing all problems found."""
     read = _Reader(raw, Workspace(workspace))
     read.resolve_working_directory()  # first: the other paths are relative to it
     values: dict[str, object] = {}
-    for group in (_contract_values, _rule_values, _report_values, _coverage_values, _lint_values):
+    groups = (_contract_values, _rule_values, _report_values, _coverage_values, _lint_values)
+    for group in (*groups, _baseline_values):
         values.update(group(read))
     if read.problems:
         raise ConfigError("\n".join(read.problems))

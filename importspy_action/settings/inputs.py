@@ -169,6 +169,50 @@ INPUTS: tuple[InputSpec, ...] = (
         "",
         "Install and use this ruff version instead of the one bundled in the image.",
     ),
+    InputSpec(
+        "baseline",
+        "none",
+        "Compare with the base to classify findings as new, existing or fixed: `none` (off) "
+        "or `merge-base` (judge the base commit with the same settings in a temporary "
+        "worktree).",
+    ),
+    InputSpec(
+        "baseline-report",
+        "",
+        "Glob of a JSON report of ours from the base branch (e.g. an artifact of the last main "
+        "run) to compare against instead of judging the base.",
+        is_list=True,
+    ),
+    InputSpec(
+        "only-new",
+        "false",
+        "Count only new findings toward the verdict (needs `baseline` or `baseline-report`).",
+    ),
+    InputSpec(
+        "base-coverage-file",
+        "",
+        "The base's coverage.py report (Cobertura XML or JSON, a glob) for the coverage delta, "
+        "when no baseline report holds it.",
+        is_list=True,
+    ),
+    InputSpec(
+        "coverage-max-drop",
+        "",
+        "Fail when total coverage falls by more than this many percentage points against the "
+        "base (e.g. `0.5`).",
+    ),
+    InputSpec(
+        "badge",
+        "",
+        "Folder to write `importspy.svg` (gate status) and `coverage.svg` badges into; empty "
+        "writes none.",
+    ),
+    InputSpec(
+        "sarif-category",
+        "",
+        "Code scanning category of the SARIF run (`automationDetails.id`); empty: "
+        "`importspy-action/<job>/<gates>/`. Set it per matrix leg.",
+    ),
 )
 
 INPUTS_BY_NAME: Mapping[str, InputSpec] = {spec.name: spec for spec in INPUTS}

@@ -202,3 +202,10 @@ def parse_contracts(value: str) -> tuple[tuple[ContractEntry, ...], bool]:
     if problems:
         raise LineProblems(problems)
     return tuple(entries), from_pyproject
+
+
+def parse_category(value: str) -> str:
+    """A SARIF `automationDetails.id`: one line, short."""
+    if len(value) > 200 or any(ord(char) < 32 for char in value):
+        raise ValueError("a SARIF category is one line of at most 200 characters")
+    return value

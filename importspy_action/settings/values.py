@@ -19,11 +19,13 @@ FailOn = Literal["error", "warning", "never"]
 SummaryMode = Literal["always", "on-failure", "never"]
 AnnotationsMode = Literal["all", "changed-lines", "none"]
 LintScope = Literal["all", "changed-files"]
+BaselineMode = Literal["none", "merge-base"]
 
 FAIL_ON_VALUES: tuple[FailOn, ...] = ("error", "warning", "never")
 SUMMARY_VALUES: tuple[SummaryMode, ...] = ("always", "on-failure", "never")
 ANNOTATIONS_VALUES: tuple[AnnotationsMode, ...] = ("all", "changed-lines", "none")
 LINT_SCOPE_VALUES: tuple[LintScope, ...] = ("all", "changed-files")
+BASELINE_VALUES: tuple[BaselineMode, ...] = ("none", "merge-base")
 
 MAX_CONTRACT_SIZE = 1024 * 1024
 """Contracts are small policy files; anything bigger is a mistake or an attack."""
@@ -73,6 +75,17 @@ class Settings:
     lint: bool = False
     lint_scope: LintScope = "all"
     ruff_version: str = ""
+    baseline: BaselineMode = "none"
+    baseline_report: tuple[str, ...] = ()
+    only_new: bool = False
+    base_coverage_files: tuple[str, ...] = ()
+    coverage_max_drop: float | None = None
+    badge: Path | None = None
+    sarif_category: str = ""
+
+    @property
+    def baseline_enabled(self) -> bool:
+        return self.baseline != "none" or bool(self.baseline_report)
 
     @property
     def contracts_enabled(self) -> bool:

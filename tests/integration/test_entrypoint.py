@@ -60,6 +60,10 @@ def test_examples_fail_with_every_kind_of_violation(example_project: Path, run_s
         assert not location["artifactLocation"]["uri"].startswith("/")
         assert location["region"]["startLine"] >= 1
         assert rules[res["ruleId"]]["fullDescription"]["text"]
+    # fingerprints read from the module lines (distinct), category from the job and gates
+    prints = [res["partialFingerprints"]["importspyFindingHash/v1"] for res in run["results"]]
+    assert len(set(prints)) == len(prints)
+    assert run["automationDetails"] == {"id": "importspy-action/gates/contracts/"}
 
 
 def test_compliant_modules_pass(example_project: Path, run_step: Runner):

@@ -36,7 +36,15 @@ def test_only_the_token_is_secret_and_only_when_set() -> None:
 
 def test_the_list_inputs() -> None:
     listed = {spec.name for spec in INPUTS if spec.is_list}
-    assert listed == {"contracts", "severity", "ignore", "coverage-file", "reports"}
+    assert listed == {
+        "contracts",
+        "severity",
+        "ignore",
+        "coverage-file",
+        "reports",
+        "baseline-report",
+        "base-coverage-file",
+    }
 
 
 def test_every_list_input_is_a_repeatable_cli_flag_whose_values_are_items(tmp_path: Path) -> None:

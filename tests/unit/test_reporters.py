@@ -168,3 +168,12 @@ def test_the_verdict_merges_duplicates_within_a_gate():
     assert [f.code for f in judged.findings] == ["E2", "E1"]  # merged, errors first
     assert judged.counts() == {"error": 1, "warning": 1, "notice": 0}
     assert judged.status is GateStatus.FAILED
+
+
+def test_baseline_outputs_are_empty_without_a_baseline_and_taken_from_extra():
+    report = _report([_finding(1)])
+    plain = outputs.values(report, {})
+    names = ("new-findings", "existing-findings", "fixed-findings", "base-coverage")
+    assert all(plain[name] == "" for name in (*names, "coverage-delta"))
+    given = {"new-findings": "1", "fixed-findings": "3", "coverage-delta": "-0.50"}
+    assert {k: outputs.values(report, given)[k] for k in given} == given
