@@ -24,7 +24,8 @@ from .contract_findings import (
     schema_findings,
 )
 from .contract_yaml import ContractDoc, ContractProblem, read_contract
-from .engine_runner import Job, run_batch
+from .engine_runner import Job
+from .project_root import project_root_for, run_batch_by_root
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -38,6 +39,7 @@ SIDECAR_SUFFIX = ".importspy.yml"
 class Subject:
     module: Path
     contract: Path
+    project_root: Path | None = None  # set for [tool.importspy].subjects: that directory
 
 
 def sidecar_for(module: Path) -> Path:
@@ -127,7 +129,7 @@ def _pyproject_subjects(settings: Settings) -> list[Subject]:
             contract = ws.resolve(str(item["contract"]), base=base, must_exist=True)
         except ConfigError as exc:
             raise ConfigError(f"{where}, entry {number}: {exc}") from None
-        subjects.append(Subject(module, contract))
+        subjects.append(Subject(module, contract, base))
     return subjects
 
 
@@ -185,9 +187,12 @@ def run_contracts(settings: Settings) -> GateResult:
             continue
         jobs.append(Job(ident, subject.module, subject.contract))
 
-    batch = run_batch(
+    batch = run_batch_by_root(  # one project root per module, as `importspy check` finds it
         jobs,
-        project_root=settings.working_directory,
+        roots={
+            j.ident: subjects[j.ident].project_root or project_root_for(j.subject, ws.root)
+            for j in jobs
+        },
         site_packages=settings.site_packages,
         timeout=settings.timeout_per_module,
         max_memory=settings.max_memory,
