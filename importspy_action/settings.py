@@ -97,6 +97,13 @@ INPUTS: tuple[InputSpec, ...] = (
         "dependency checks should see instead of the action's own environment.",
     ),
     InputSpec(
+        "project-root",
+        "",
+        "Project root for every contract check (a directory in the workspace), as "
+        "`importspy check --project-root`; empty: each module's nearest `pyproject.toml` "
+        "directory, as `importspy check` finds it.",
+    ),
+    InputSpec(
         "summary",
         "always",
         "When to write the job summary: `always`, `on-failure` or `never`.",
@@ -219,6 +226,7 @@ class Settings:
     timeout_per_module: float = 20.0
     max_memory: int = 2 * 1024**3
     site_packages: Path | None = None
+    project_root: Path | None = None
     summary: SummaryMode = "always"
     json_report: Path | None = None
     sarif: Path | None = None
@@ -328,6 +336,9 @@ def build_settings(raw: Mapping[str, str], workspace: Path) -> Settings:
     site_packages = in_workspace("site-packages", must_exist=True)
     if site_packages is not None and not site_packages.is_dir():
         problems.append(f"Input `site-packages`: {ws.display(site_packages)!r} is not a directory")
+    project_root = in_workspace("project-root", must_exist=True)
+    if project_root is not None and not project_root.is_dir():
+        problems.append(f"Input `project-root`: {ws.display(project_root)!r} is not a directory")
 
     settings_kwargs: dict[str, object] = {
         "workspace": ws,
@@ -341,6 +352,7 @@ def build_settings(raw: Mapping[str, str], workspace: Path) -> Settings:
         "timeout_per_module": check("timeout-per-module", parse_duration),
         "max_memory": check("max-memory", parse_size),
         "site_packages": site_packages,
+        "project_root": project_root,
         "summary": check("summary", lambda v: _choice(v, SUMMARY_VALUES)),
         "json_report": output_path("json-report"),
         "sarif": output_path("sarif"),
