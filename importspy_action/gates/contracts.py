@@ -190,7 +190,9 @@ def run_contracts(settings: Settings) -> GateResult:
     batch = run_batch_by_root(  # one project root per module, as `importspy check` finds it
         jobs,
         roots={
-            j.ident: subjects[j.ident].project_root or project_root_for(j.subject, ws.root)
+            j.ident: settings.project_root
+            or subjects[j.ident].project_root
+            or project_root_for(j.subject, ws.root)
             for j in jobs
         },
         site_packages=settings.site_packages,

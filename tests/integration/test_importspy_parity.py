@@ -33,12 +33,21 @@ INTERNAL = "import helpers\n\n\ndef load(text: str) -> object:\n    return helpe
 NO_UNRESOLVED = "schema_version: 1\nfunctions:\n  - name: load\n"
 
 
-def oracle(root: Path, pairs: dict[str, str]) -> dict[str, tuple[str, Counter[str]]]:
+def oracle(root: Path, pairs: dict[str, str], *extra: str) -> dict[str, tuple[str, Counter[str]]]:
     """`importspy check <module> --contract <contract>` per pair, the processes side by side
     (each costs an interpreter start-up): decision and violation codes per module."""
     started = {
         module: subprocess.Popen(
-            [IMPORTSPY, "check", root / module, "--contract", root / contract, "-f", "json"],
+            [
+                IMPORTSPY,
+                "check",
+                root / module,
+                "--contract",
+                root / contract,
+                "-f",
+                "json",
+                *extra,
+            ],
             cwd=root,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -56,18 +65,23 @@ def oracle(root: Path, pairs: dict[str, str]) -> dict[str, tuple[str, Counter[st
     return answers
 
 
-def gate(root: Path, contracts: str) -> tuple[dict[str, str], Counter[str]]:
+def gate(root: Path, contracts: str, **inputs: str) -> tuple[dict[str, str], Counter[str]]:
     """The gate on the whole workspace: decision per module and every finding's code."""
-    result = run_contracts(settings_for(root, contracts=contracts))
+    result = run_contracts(settings_for(root, contracts=contracts, **inputs))
     decisions = {row["module"]: row["decision"] for row in result.metrics["subjects"]}
     return decisions, Counter(f.code for f in result.findings)
 
 
-def compare(root: Path, contracts: str, pairs: dict[str, str]) -> dict[str, str]:
-    """Assert gate == oracle for `pairs` (module -> contract, repo-relative); return the
-    decisions so a test can also say what they are."""
-    decisions, gate_codes = gate(root, contracts)
-    answers = oracle(root, pairs)
+def compare(
+    root: Path, contracts: str, pairs: dict[str, str], project_root: str = ""
+) -> dict[str, str]:
+    """Assert gate == oracle for `pairs` (module -> contract, repo-relative), optionally
+    both with an explicit project root; return the decisions so a test can say what
+    they are."""
+    inputs = {"project_root": project_root} if project_root else {}
+    decisions, gate_codes = gate(root, contracts, **inputs)
+    extra = ("--project-root", str(root / project_root)) if project_root else ()
+    answers = oracle(root, pairs, *extra)
     expected = {module: decision for module, (decision, _) in answers.items()}
     oracle_codes = sum((codes for _, codes in answers.values()), Counter[str]())
     assert decisions == expected
@@ -112,6 +126,13 @@ def test_a_sub_project_module_gets_the_verdict_importspy_check_gives(monorepo: P
         "sub/pkg/mod.py": "ADMIT",
         "sub/pkg/internal.py": "ADMIT",
     }
+
+
+def test_an_explicit_project_root_overrides_the_search_on_both_sides(monorepo: Path):
+    pairs = {"sub/pkg/mod.py": "sub/pkg/mod.importspy.yml", "top.py": "top.importspy.yml"}
+    decisions = compare(monorepo, "top.py\nsub/pkg/mod.py", pairs, project_root="sub")
+    # sub/ declares pyyaml, so with it as the root for everything both are admitted.
+    assert decisions == {"top.py": "ADMIT", "sub/pkg/mod.py": "ADMIT"}
 
 
 def test_a_module_outside_any_project_is_judged_from_its_own_directory(tmp_path: Path):
