@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEMO_OUT ?= demo-output
 
-.PHONY: demo test venv lint typecheck pytest lock bench clean
+.PHONY: demo test venv lint typecheck pytest lock bench screenshots readme-tables clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,14 @@ bench: venv
 	$(PY) benchmarks/checks_api.py
 	$(PY) benchmarks/coverage.py
 	$(PY) benchmarks/lint.py
+
+# The README's pictures, from a real run (needs Chromium and npm; not part of `make test`).
+screenshots: venv
+	$(PY) scripts/render_screenshots.py
+
+# The README's inputs/outputs tables from action.yml (a test fails when they drift).
+readme-tables: venv
+	$(PY) scripts/gen_readme_tables.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

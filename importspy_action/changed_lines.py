@@ -56,7 +56,7 @@ def changes_for(
     settings: Settings, context: GitHubContext, environ: Mapping[str, str]
 ) -> ChangedLines | None:
     """Changed lines of this run, or None when unknown (never fails the run)."""
-    if context.pull_request is None and not settings.base_ref:
+    if context.pull_request is None and context.merge_group is None and not settings.base_ref:
         return None
     try:
         result = compute_changes(
@@ -81,7 +81,7 @@ def merged_changes(
     A `workflow_run` publisher must not check out the pull request's code, so it asks the API
     for the pull request the reports name.
     """
-    if context.pull_request is not None or settings.base_ref:
+    if context.pull_request is not None or context.merge_group is not None or settings.base_ref:
         return changes_for(settings, context, environ)
     raw_number = report.context.get("pull_request") or ""
     list_files = pull_files_client(settings, context, environ)

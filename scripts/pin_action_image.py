@@ -9,6 +9,14 @@ change under a moved tag:
     python3 scripts/pin_action_image.py pin --image ghcr.io/OWNER/importspy-action \
         --digest sha256:<64 hex> [--action action.yml]
     python3 scripts/pin_action_image.py check [--action action.yml]     # exit 0 when pinned
+    python3 scripts/pin_action_image.py release-tags --source-tag source/v1.2.3
+        # -> version=1.2.3, full=v1.2.3, minor=v1.2, major=v1, branch=releases/v1
+
+Tags: maintainers push the *source* tag `source/vX.Y.Z`; the release workflow commits the
+pinned action.yml on top of it and tags that release commit `vX.Y.Z` (never moved), `vX.Y`
+and `vX` (moved to each newer release). So every tag users pin -- including the full version
+Dependabot bumps them to -- runs the prebuilt image; `source/...` is not a version
+Dependabot offers.
 
 Only the `image:` line under the top-level `runs:` mapping changes (comments, quoting and
 every other line stay as they were), and the result is read back and verified. Standard
@@ -31,6 +39,12 @@ _TOP_KEY = re.compile(r"^(?P<key>[A-Za-z0-9_-]+)\s*:")
 _IMAGE_LINE = re.compile(
     r"^(?P<indent>[ ]+)image\s*:\s*(?P<value>\"[^\"]*\"|'[^']*'|[^#\s][^#]*?)?"
     r"(?P<comment>\s+#.*)?$"
+)
+
+
+SOURCE_TAG = re.compile(
+    r"source/v(?P<major>0|[1-9][0-9]*)\.(?P<minor>0|[1-9][0-9]*)"
+    r"\.(?P<patch>0|[1-9][0-9]*)"
 )
 
 
@@ -107,6 +121,25 @@ def is_pinned(text: str) -> bool:
     return PINNED.fullmatch(runs_image(text)) is not None
 
 
+def release_tags(source_tag: str) -> dict[str, str]:
+    """The names a release of `source/vX.Y.Z` creates: the version, the tags on the release
+    commit (full, minor, major) and the `releases/vX` branch it is committed to."""
+    match = SOURCE_TAG.fullmatch(source_tag)
+    if match is None:
+        raise ValueError(
+            f"--source-tag {source_tag!r} is not source/vX.Y.Z (a final release, no "
+            "leading zeros, no suffix)"
+        )
+    major, minor, patch = match["major"], match["minor"], match["patch"]
+    return {
+        "version": f"{major}.{minor}.{patch}",
+        "full": f"v{major}.{minor}.{patch}",
+        "minor": f"v{major}.{minor}",
+        "major": f"v{major}",
+        "branch": f"releases/v{major}",
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -117,7 +150,19 @@ def main(argv: list[str] | None = None) -> int:
     pin_cmd.add_argument("--output", type=Path, help="write here instead of in place")
     check_cmd = commands.add_parser("check", help="exit 0 if runs.image is pinned by digest")
     check_cmd.add_argument("--action", type=Path, default=Path("action.yml"))
+    tags_cmd = commands.add_parser(
+        "release-tags", help="print version/full/minor/major/branch for a source tag"
+    )
+    tags_cmd.add_argument("--source-tag", required=True)
     args = parser.parse_args(argv)
+    if args.command == "release-tags":
+        try:
+            names = release_tags(args.source_tag)
+        except ValueError as exc:
+            print(f"pin_action_image: {exc}", file=sys.stderr)
+            return 2
+        print("\n".join(f"{key}={value}" for key, value in names.items()))
+        return 0
     try:
         text = args.action.read_text(encoding="utf-8")
         if args.command == "check":

@@ -29,7 +29,8 @@ from .contract_findings import (
 )
 from .contract_yaml import ContractDoc, ContractProblem, read_contract
 from .contracts_metrics import ContractMetrics, SubjectRow
-from .engine_runner import Job, Outcome, run_batch
+from .engine_runner import Job, Outcome
+from .project_root import project_root_for, run_batch_by_root
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -43,6 +44,7 @@ SIDECAR_SUFFIX = ".importspy.yml"
 class Subject:
     module: Path
     contract: Path
+    project_root: Path | None = None  # set for [tool.importspy].subjects: that directory
 
 
 def sidecar_for(module: Path) -> Path:
@@ -132,7 +134,7 @@ def _pyproject_subjects(settings: Settings) -> list[Subject]:
             contract = ws.resolve(str(item["contract"]), base=base, must_exist=True)
         except ConfigError as exc:
             raise ConfigError(f"{where}, entry {number}: {exc}") from None
-        subjects.append(Subject(module, contract))
+        subjects.append(Subject(module, contract, base))
     return subjects
 
 
@@ -175,9 +177,14 @@ def check_contracts(settings: Settings) -> GateOutcome:
         for ident, subject in enumerate(subjects)
         if (job := _prepare(ident, subject, settings, docs, tally)) is not None
     ]
-    batch = run_batch(
+    batch = run_batch_by_root(  # one project root per module, as `importspy check` finds it
         jobs,
-        project_root=settings.working_directory,
+        roots={
+            j.ident: settings.project_root
+            or subjects[j.ident].project_root
+            or project_root_for(j.subject, settings.workspace.root)
+            for j in jobs
+        },
         site_packages=settings.site_packages,
         timeout=settings.timeout_per_module,
         max_memory=settings.max_memory,

@@ -31,7 +31,7 @@ from .coverage_findings import (
     unmapped_notes,
 )
 from .coverage_metrics import CoverageMetrics, FileRow, Measure
-from .coverage_paths import PathMapper
+from .coverage_paths import PathMapper, check_mapping, no_file_maps_message
 from .coverage_report import FileCoverage, ParsedReport, read_report
 from .line_ranges import (
     below,
@@ -125,6 +125,14 @@ def read_coverage(settings: Settings) -> MergedCoverage:
     parsed = [read_report(path, display) for path, display in zip(paths, displays, strict=True)]
     mapper = PathMapper(ws.root, settings.working_directory, settings.coverage_path_prefix)
     merged = merge_reports(parsed, mapper, displays)
+    names = [(name, report.sources) for report in parsed for name in report.files]
+    mapping = check_mapping(names, mapper)  # a report about another checkout: exit 2
+    if mapping.nothing_maps:
+        raise ConfigError(
+            no_file_maps_message(
+                mapping, dict(names), displays, ws.root, settings.working_directory, mapper.prefix
+            )
+        )
     if not any(data.statements for data in merged.all_files()):
         raise ConfigError(
             f"Coverage report{'s' if len(displays) > 1 else ''} {', '.join(map(repr, displays))} "

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,3 +105,149 @@ class PathMapper:
 def _is_absolute(path: str) -> bool:
     """POSIX absolute, or a Windows drive path (reports made on Windows runners)."""
     return path.startswith("/") or (len(path) > 2 and path[1] == ":" and path[2] == "/")
+
+
+# -- Is the report about this workspace at all? -----------------------------------------
+
+WALK_LIMIT = 100_000
+"""Most workspace files indexed for suggestions; a bigger checkout gets suggestions from
+the files seen so far (the check itself never depends on the index)."""
+SKIPPED_DIRS = frozenset({".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".tox"})
+EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A report name, the workspace file that looks most like it, and the
+    `coverage-path-prefix` that would map one onto the other (empty when none can)."""
+
+    name: str
+    nearest: str
+    prefix: str
+
+
+@dataclass(frozen=True)
+class MappingCheck:
+    """Which report names landed on a workspace file and which did not.
+
+    A report whose names all miss is about another checkout or needs `coverage-path-prefix`;
+    judging it would measure nothing and pass diff coverage silently, so the gate stops
+    (exit 2) with `no_file_maps_message`. Some misses are normal (deleted files, generated
+    code) and stay notes.
+    """
+
+    mapped: tuple[str, ...]
+    unmapped: tuple[str, ...]
+
+    @property
+    def nothing_maps(self) -> bool:
+        return bool(self.unmapped) and not self.mapped
+
+
+def check_mapping(names: Iterable[tuple[str, Sequence[str]]], mapper: PathMapper) -> MappingCheck:
+    """Sort (report name, report sources) pairs by whether they map onto a workspace file."""
+    mapped: list[str] = []
+    unmapped: list[str] = []
+    for name, sources in names:
+        (mapped if mapper.map(name, sources).exists else unmapped).append(name)
+    return MappingCheck(tuple(mapped), tuple(unmapped))
+
+
+def workspace_files(root: Path, limit: int = WALK_LIMIT) -> list[str]:
+    """Repo-relative POSIX paths of regular files, symlinks not followed, VCS and virtual
+    environment directories skipped, at most `limit`."""
+    found: list[str] = []
+    for directory, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+        relative = os.path.relpath(directory, root)
+        for name in sorted(files):
+            path = name if relative == "." else posixpath.join(relative.replace(os.sep, "/"), name)
+            found.append(path)
+            if len(found) >= limit:
+                return found
+    return found
+
+
+def suggest(
+    name: str, sources: Sequence[str], files: Sequence[str], base: str
+) -> Suggestion | None:
+    """The workspace file sharing the longest trailing run of path components with the
+    report's spelling of `name`, and the prefix that strips the report's spelling down to
+    that file (relative to the working directory `base` or the repository root)."""
+    plain = name.replace("\\", "/")
+    spelling = (
+        plain
+        if _is_absolute(plain) or not sources
+        else posixpath.join(sources[0].replace("\\", "/"), plain)
+    )
+    parts = [part for part in spelling.split("/") if part not in ("", ".")]
+    if not parts:
+        return None
+    best: tuple[int, str] | None = None
+    for candidate in files:
+        if posixpath.basename(candidate) != parts[-1]:
+            continue
+        shared = _shared_tail(parts, candidate.split("/"))
+        if best is None or shared > best[0]:
+            best = (shared, candidate)
+    if best is None:
+        return None
+    shared, nearest = best
+    prefix = ""
+    for target in (
+        nearest[len(base) + 1 :] if base and nearest.startswith(base + "/") else "",
+        nearest,
+    ):
+        if target and spelling.endswith("/" + target):
+            prefix = spelling[: -len(target)]
+            break
+    return Suggestion(name, nearest, prefix)
+
+
+def no_file_maps_message(
+    check: MappingCheck,
+    sources: Mapping[str, Sequence[str]],
+    reports: Sequence[str],
+    root: Path,
+    base: Path,
+    prefix: str,
+) -> str:
+    """Exit-2 message: examples of report names, the nearest workspace file of each, and
+    the `coverage-path-prefix` that would map it."""
+    relative = posixpath.relpath(
+        posixpath.normpath(base.as_posix()), posixpath.normpath(root.as_posix())
+    )
+    base_rel = "" if relative == "." else relative
+    files = workspace_files(root)
+    lines = [
+        f"No file of the coverage report{'s' if len(reports) > 1 else ''} "
+        f"{', '.join(repr(r) for r in reports)} maps onto the workspace "
+        f"({len(check.unmapped)} file name{'s' if len(check.unmapped) != 1 else ''}, none found); "
+        "judging it would measure nothing. Check `coverage-path-prefix`"
+        + (f" (now {prefix!r})" if prefix else " (not set)")
+        + " and that the report was made from this checkout."
+    ]
+    for name in check.unmapped[:EXAMPLES]:
+        hint = suggest(name, sources.get(name, ()), files, base_rel)
+        if hint is None:
+            lines.append(f"  report path {name!r}: no workspace file has that name")
+        elif hint.prefix:
+            lines.append(
+                f"  report path {name!r}: nearest workspace path {hint.nearest!r}; "
+                f"`coverage-path-prefix: {hint.prefix}` would map it"
+            )
+        else:
+            lines.append(
+                f"  report path {name!r}: nearest workspace path {hint.nearest!r}; no prefix "
+                "maps it (the report's paths have a different layout)"
+            )
+    return "\n".join(lines)
+
+
+def _shared_tail(left: Sequence[str], right: Sequence[str]) -> int:
+    count = 0
+    for a, b in zip(reversed(left), reversed(right), strict=False):
+        if a != b:
+            break
+        count += 1
+    return count

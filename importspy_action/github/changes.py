@@ -4,6 +4,9 @@
   head -- exactly GitHub's "Files changed" view. actions/checkout makes a depth-1 clone of the
   merge commit, so the base and history are usually missing: they are fetched
   (`git fetch --depth=N`, deepening until a merge base appears).
+- merge_group events (merge queues): the diff from `merge_group.base_sha` to
+  `merge_group.head_sha` -- everything the queue's temporary branch adds to the target
+  branch (see merge_queue.py).
 - push events (and anything else) with the `base-ref` input: the diff from the merge base of
   `base-ref` and HEAD.
 - Fallback for pull requests when git cannot answer (no .git, no network for fetch): the
@@ -325,6 +328,10 @@ def compute_changes(
                 (f"git could not diff ({git_problem}); used the files API", *result.notes),
             )
         return ChangesResult(None, (f"changed lines unknown: {git_problem}",))
+    if context.merge_group is not None:
+        from .merge_queue import changes_from_merge_group  # it builds on this module's Git
+
+        return changes_from_merge_group(root, context, environ=environ)
     if base_ref:
         try:
             return ChangesResult(changes_from_base_ref(root, base_ref, environ=environ))

@@ -1,7 +1,10 @@
 """The GitHub Actions run we are in, read from GITHUB_* variables and the event payload.
 
 For a pull request the commit under test is the PR's head, not GITHUB_SHA (the merge commit
-GitHub creates), so check runs and annotations land on the commit the author pushed.
+GitHub creates), so check runs and annotations land on the commit the author pushed. For a
+`merge_group` event (a merge queue) it is the merge group's head commit: the required checks
+the queue waits for are the ones reported on `merge_group.head_sha`, and the change under
+test is everything between `merge_group.base_sha` and that commit.
 """
 
 from __future__ import annotations
@@ -59,14 +62,26 @@ class GitHubContext:
         return run if isinstance(run, dict) else None
 
     @property
+    def merge_group(self) -> Mapping[str, Any] | None:
+        """The `merge_group` payload of a merge-queue run (`head_sha`, `base_sha`, ...)."""
+        if self.event_name != "merge_group":
+            return None
+        group = self.event.get("merge_group")
+        return group if isinstance(group, dict) else None
+
+    @property
     def head_sha(self) -> str:
-        """The commit to report on: the PR head for pull requests, the triggering run's head
-        commit for `workflow_run` events, else GITHUB_SHA."""
+        """The commit to report on: the PR head for pull requests, the merge group's head
+        commit for merge queues, the triggering run's head commit for `workflow_run`
+        events, else GITHUB_SHA."""
         pr = self.pull_request
         if pr is not None:
             head = pr.get("head")
             if isinstance(head, dict) and isinstance(head.get("sha"), str):
                 return str(head["sha"])
+        group = self.merge_group
+        if group is not None and isinstance(group.get("head_sha"), str):
+            return str(group["head_sha"])
         run = self.workflow_run
         if run is not None and isinstance(run.get("head_sha"), str):
             return str(run["head_sha"])
@@ -74,10 +89,15 @@ class GitHubContext:
 
     @property
     def base_sha(self) -> str:
+        """What the change is measured against: the PR's base commit, or the merge group's
+        base (the target branch's tip the queue built on)."""
         pr = self.pull_request
         base = (pr or {}).get("base")
         if isinstance(base, dict) and isinstance(base.get("sha"), str):
             return str(base["sha"])
+        group = self.merge_group
+        if group is not None and isinstance(group.get("base_sha"), str):
+            return str(group["base_sha"])
         return ""
 
     @property

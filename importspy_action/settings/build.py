@@ -109,6 +109,7 @@ def _contract_values(read: _Reader) -> dict[str, object]:
         "contracts": contracts[0],
         "contracts_from_pyproject": contracts[1],
         "site_packages": read.existing_path("site-packages", directory=True),
+        "project_root": read.existing_path("project-root", directory=True),
         "max_module_size": read.parse("max-module-size", p.parse_size),
         "timeout_per_module": read.parse("timeout-per-module", p.parse_duration),
         "max_memory": read.parse("max-memory", p.parse_size),

@@ -170,6 +170,13 @@ INPUTS: tuple[InputSpec, ...] = (
         "Install and use this ruff version instead of the one bundled in the image.",
     ),
     InputSpec(
+        "project-root",
+        "",
+        "Project root for every contract check (a directory in the workspace), as "
+        "`importspy check --project-root`; empty: each module's nearest `pyproject.toml` "
+        "directory, as `importspy check` finds it.",
+    ),
+    InputSpec(
         "baseline",
         "none",
         "Compare with the base to classify findings as new, existing or fixed: `none` (off) "

@@ -75,6 +75,7 @@ class Settings:
     lint: bool = False
     lint_scope: LintScope = "all"
     ruff_version: str = ""
+    project_root: Path | None = None
     baseline: BaselineMode = "none"
     baseline_report: tuple[str, ...] = ()
     only_new: bool = False

@@ -153,3 +153,37 @@ def test_digest_must_be_exactly_sha256_hex(junk: str):
         return
     with pytest.raises(ValueError, match="--digest"):
         pin_action_image.pin(text, IMAGE, junk)
+
+
+@given(major=st.integers(0, 999), minor=st.integers(0, 999), patch=st.integers(0, 999))
+def test_release_tags_name_every_tag_users_pin(major: int, minor: int, patch: int):
+    names = pin_action_image.release_tags(f"source/v{major}.{minor}.{patch}")
+    assert names == {
+        "version": f"{major}.{minor}.{patch}",
+        "full": f"v{major}.{minor}.{patch}",
+        "minor": f"v{major}.{minor}",
+        "major": f"v{major}",
+        "branch": f"releases/v{major}",
+    }
+
+
+@pytest.mark.parametrize(
+    "tag",
+    ["v1.2.3", "source/v1.2", "source/v1.2.3-rc1", "source/v01.2.3", "source/v1.2.3\n", "x"],
+)
+def test_release_tags_refuse_anything_but_a_final_source_tag(tag: str):
+    done = _run("release-tags", "--source-tag", tag)
+    assert done.returncode == 2 and "source/vX.Y.Z" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_release_tags_print_github_output_lines():
+    done = _run("release-tags", "--source-tag", "source/v2.0.1")
+    assert done.returncode == 0
+    assert done.stdout.splitlines() == [
+        "version=2.0.1",
+        "full=v2.0.1",
+        "minor=v2.0",
+        "major=v2",
+        "branch=releases/v2",
+    ]

@@ -2,7 +2,8 @@
 
 - every input, output and secret of ci.yml and publish.yml has a row in docs/workflows.md
   with the same type, required flag and default, and no row describes something that is gone;
-- the README's input and output tables equal action.yml's (names, defaults, descriptions);
+- the README's input and output tables equal action.yml's (names, defaults, descriptions)
+  and are exactly what scripts/gen_readme_tables.py generates between its markers;
 - action.yml's inputs equal the settings table the code reads (`settings.INPUTS`), except the
   token, whose action default is `${{ github.token }}`;
 - action.yml's outputs equal the names the outputs reporter writes (`OUTPUT_NAMES`).
@@ -10,7 +11,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import subprocess
+import sys
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -190,6 +195,56 @@ def test_readme_outputs_table_equals_action_yml() -> None:
     assert check_names(set(declared), rows, "output") == []
     for name, spec in declared.items():
         assert one_line(rows[name][0]) == one_line(spec["description"]), name
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "gen_readme_tables", wc.REPO / "scripts" / "gen_readme_tables.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_readme_tables_are_what_the_generator_writes() -> None:
+    gen = _generator()
+    readme = README.read_text(encoding="utf-8")
+    assert gen.render(readme, action()) == readme, "run `make readme-tables`"
+    check = subprocess.run(
+        [sys.executable, str(wc.REPO / "scripts" / "gen_readme_tables.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stderr
+
+
+def test_the_generator_notices_drift_and_missing_markers(tmp_path: Any) -> None:
+    gen = _generator()
+    readme = README.read_text(encoding="utf-8")
+    changed = action()
+    first = next(iter(changed["inputs"]))
+    changed["inputs"][first]["description"] = "A new | description."
+    rendered = gen.render(readme, changed)
+    assert rendered != readme
+    assert f"| `{first}` | `` | A new \\| description. |" in rendered
+    assert markdown_table(rendered, "## Inputs")[first][1] == "A new \\| description."
+    stale = tmp_path / "README.md"
+    stale.write_text(rendered, encoding="utf-8")
+    script = [sys.executable, str(wc.REPO / "scripts" / "gen_readme_tables.py")]
+    check = subprocess.run(
+        [*script, "--check", "--readme", str(stale)], capture_output=True, text=True, check=False
+    )
+    assert check.returncode == 1 and "make readme-tables" in check.stderr
+    assert stale.read_text(encoding="utf-8") == rendered  # --check never writes
+    assert subprocess.run([*script, "--readme", str(stale)], check=False).returncode == 0
+    assert stale.read_text(encoding="utf-8") == readme
+    stale.write_text("# no markers\n", encoding="utf-8")
+    missing = subprocess.run(
+        [*script, "--readme", str(stale)], capture_output=True, text=True, check=False
+    )
+    assert missing.returncode == 2 and "BEGIN GENERATED inputs" in missing.stderr
 
 
 def test_action_inputs_equal_the_settings_table() -> None:
