@@ -115,8 +115,9 @@ def _dispatch(settings: Settings, context: GitHubContext, environ: Mapping[str, 
 def run_command(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     env = dict(environ)
     if args.summary_file:
+        # written (appended) by the one writer like the runner's own summary file; a folder
+        # that does not exist is a clear exit 2 from there, not a crash here
         env["GITHUB_STEP_SUMMARY"] = args.summary_file
-        open(args.summary_file, "a").close()
     context = GitHubContext.from_environ(env)
     raw = _raw_from_args(args)
     if getattr(args, "report_globs", None):

@@ -54,6 +54,13 @@ def output_title(view: ReportView) -> str:
     return limits.title(f"{verdict}: {counts_phrase(view.counts)}")
 
 
+def _title(finding: Finding) -> str:
+    """`CODE: title`, without saying the code twice when the title already starts with it."""
+    if finding.title.startswith(finding.code):
+        return finding.title
+    return f"{finding.code}: {finding.title}"
+
+
 def to_annotation(finding: Finding) -> dict[str, Any]:
     """One finding as a Checks API annotation, made to fit GitHub's rules."""
     annotation: dict[str, Any] = {
@@ -64,7 +71,7 @@ def to_annotation(finding: Finding) -> dict[str, Any]:
         "end_line": finding.last_line,
         "annotation_level": LEVELS[finding.severity],
         "message": limits.annotation_text(finding.message or finding.title),
-        "title": limits.title(f"{finding.code}: {finding.title}"),
+        "title": limits.title(_title(finding)),
     }
     if finding.start_column and finding.last_line == finding.start_line:
         annotation["start_column"] = finding.start_column
