@@ -78,7 +78,7 @@ def merged_changes(
 ) -> ChangedLines | None:
     """In merge mode: git when this run is the pull request's own; else the files API.
 
-    A `workflow_run` publisher must not check out the pull request's code, so it asks the API
+    A `workflow_run` sender must not check out the pull request's code, so it asks the API
     for the pull request the reports name.
     """
     if context.pull_request is not None or context.merge_group is not None or settings.base_ref:

@@ -46,22 +46,23 @@ def _parser() -> argparse.ArgumentParser:
         description="Run the gates locally. Every flag has the name of an action input.",
     )
     _add_input_flags(run)
-    publish = commands.add_parser(
-        "publish",
-        help="merge JSON reports and publish them as one check run, summary and outputs",
+    merge = commands.add_parser(
+        "merge",
+        aliases=["publish"],  # its name before 0.2; "publish" now means releasing to PyPI
+        help="merge JSON reports and deliver them as one check run, summary and outputs",
         description=(
             "Read one or more JSON reports (matrix jobs, or the report an unprivileged "
-            "pull_request workflow uploaded), merge them and publish one check run. No gate "
+            "pull_request workflow uploaded), merge them and deliver one check run. No gate "
             "runs. See docs/forks.md for the two-stage flow."
         ),
     )
-    publish.add_argument(
+    merge.add_argument(
         "report_globs",
         nargs="*",
         metavar="REPORTS",
         help="globs of JSON reports (default: the `--reports` flag / `reports` input)",
     )
-    _add_input_flags(publish)
+    _add_input_flags(merge)
     commands.add_parser("action", help="run as the GitHub Action (reads INPUT_* variables)")
     return parser
 
@@ -106,7 +107,7 @@ def _mask(raw: Mapping[str, str], context: GitHubContext) -> None:
 
 
 def _dispatch(settings: Settings, context: GitHubContext, environ: Mapping[str, str]) -> int:
-    """Gates on the workspace, or -- with `reports` -- merge and publish existing reports."""
+    """Gates on the workspace, or -- with `reports` -- merge and deliver existing reports."""
     if settings.merge_mode:
         return deliver_reports(settings, context, environ)
     return execute(settings, context, environ, changes=changes_for(settings, context, environ))
@@ -126,9 +127,9 @@ def run_command(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     try:
         workspace = workspace_root(env, args.workspace)
         settings = build_settings(raw, workspace)
-        if args.command == "publish" and not settings.merge_mode:
+        if args.command in ("merge", "publish") and not settings.merge_mode:
             raise ConfigError(
-                "publish needs reports: give globs of JSON reports as arguments or `--reports`."
+                "merge needs reports: give globs of JSON reports as arguments or `--reports`."
             )
         require_a_gate(settings)
     except ActionError as exc:
@@ -154,7 +155,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        if args.command in ("run", "publish"):
+        if args.command in ("run", "merge", "publish"):
             return run_command(args, env)
         if args.command == "action":
             return action_command(env)

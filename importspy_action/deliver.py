@@ -5,7 +5,7 @@ the API does the findings are already safe. Every file goes through the one `Wri
 reporter is isolated -- one failing is logged and the others still run. The exit code is
 the gates' verdict, except that an output the user configured and that could not be written
 makes it at least 2 (after everything else was written), and a check run that could not be
-published makes it at least 3 when the user opted in with `fail-on-report-error`.
+delivered makes it at least 3 when the user opted in with `fail-on-report-error`.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class Delivery:
     writer: Writer
     outputs: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
-    check_run_published: bool = False
+    check_run_delivered: bool = False
     check_run_failed: bool = False
 
 
@@ -132,7 +132,7 @@ def deliver(
         "check run",
         lambda: _check_run(report, view, settings, context, environ, changes, delivery),
     )
-    if context.in_actions and not delivery.check_run_published:
+    if context.in_actions and not delivery.check_run_delivered:
         _safely(delivery, "annotations", lambda: _annotate(view, settings, changes))
     output_file = environ.get("GITHUB_OUTPUT")
     if output_file:
@@ -177,7 +177,7 @@ def _check_run(
     outcome = check_run.deliver_check_run(
         report, view, settings, context, environ, changes, writer=delivery.writer
     )
-    delivery.check_run_published = outcome.published
+    delivery.check_run_delivered = outcome.delivered
     delivery.check_run_failed = outcome.failed
     delivery.outputs.update(outcome.outputs)
     if outcome.problem:

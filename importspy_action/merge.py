@@ -8,7 +8,7 @@ What differs per job -- counts, status, metrics such as coverage -- is kept in
 
 The reports may come from untrusted code (a fork's pull request): they are size-capped, must
 parse as schema-version-1 reports, and must all be about the same commit -- in a
-`workflow_run` publisher, the commit the triggering run tested. Anything else is refused with
+`workflow_run` sender, the commit the triggering run tested. Anything else is refused with
 exit 2 naming the file, rather than annotating a commit the reports were not about.
 """
 
@@ -155,9 +155,9 @@ def _merge_gate(name: str, parts: Sequence[tuple[str, ReadGate]], rules: Rules) 
 def merge(
     paths: Sequence[Path], context: GitHubContext, rules: Rules, *, generated_at: str = ""
 ) -> Report:
-    """Load and merge the reports at `paths` for publishing in `context`, judged by `rules`."""
+    """Load and merge the reports at `paths` for delivering in `context`, judged by `rules`."""
     if not paths:
-        raise ConfigError("Input `reports`: no report to publish.")
+        raise ConfigError("Input `reports`: no report to deliver.")
     reports = [load_report(path) for path in paths]
     sha = _one_commit(paths, reports, context)
     labels = _labels(paths, reports)
@@ -212,7 +212,7 @@ def _one_commit(
     if sha and expected and sha != expected:
         raise ConfigError(
             f"Input `reports`: the reports are about commit {sha[:12]}, but this run "
-            f"publishes for {expected[:12]}; refusing to annotate a commit they were not "
+            f"delivers for {expected[:12]}; refusing to annotate a commit they were not "
             "made for."
         )
     return sha or expected

@@ -1,1 +1,1 @@
-"""Everything that knows about GitHub: the run's context and the Checks API publisher."""
+"""Everything that knows about GitHub: the run's context and the Checks API sender."""

@@ -1,4 +1,4 @@
-"""How the publisher survives the GitHub API saying no: classify, wait within a budget, retry.
+"""How the sender survives the GitHub API saying no: classify, wait within a budget, retry.
 
 - 5xx and connection errors/timeouts are transient: retried with bounded exponential backoff.
   They are also *ambiguous* for writes (the server may have applied the request before the
@@ -136,7 +136,7 @@ class ApiFailure:
         return f"{where}: {self.message}"
 
 
-class PublishError(Exception):
+class DeliveryError(Exception):
     """The API call could not be completed; `failure` says why, `budget` if time ran out."""
 
     def __init__(self, what: str, failure: ApiFailure, *, budget: bool = False) -> None:
@@ -253,7 +253,7 @@ class Retrier:
         attempt = 0
         while True:
             if not ignore_budget and attempt and self.budget.remaining() <= 0:
-                raise PublishError(what, self._last, budget=True)
+                raise DeliveryError(what, self._last, budget=True)
             self.attempts += 1
             try:
                 return action()
@@ -262,15 +262,15 @@ class Retrier:
             self._last = failure
             self.log.append(f"{what}: {failure.describe()}")
             if failure.kind in (Kind.DENIED, Kind.REJECTED, Kind.FAILED):
-                raise PublishError(what, failure)
+                raise DeliveryError(what, failure)
             attempt += 1
             if attempt >= self.tuning.max_attempts or ignore_budget:
-                raise PublishError(what, failure)
+                raise DeliveryError(what, failure)
             delay = failure.wait
             if delay is None:
                 delay = min(self.tuning.max_delay, self.tuning.base_delay * 2 ** (attempt - 1))
             if not self.budget.wait(delay):
-                raise PublishError(what, failure, budget=True)
+                raise DeliveryError(what, failure, budget=True)
             if failure.ambiguous and lookup is not None:
                 found = self.call(f"check whether '{what}' was applied", lookup)
                 if found is not None:

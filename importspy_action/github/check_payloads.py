@@ -146,7 +146,7 @@ def plan(
     notes: Sequence[str] = (),
     ordered: Sequence[Finding] | None = None,
 ) -> CheckRunPlan:
-    """Every request body for publishing the view with the `selection`'s annotations."""
+    """Every request body for delivering the view with the `selection`'s annotations."""
     conclusion = conclusion_for(view)
     output_base: dict[str, Any] = {
         "title": output_title(view),

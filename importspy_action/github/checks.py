@@ -3,7 +3,7 @@
 The plan (`check_payloads.plan`) fixes every body in advance; this module only sends them,
 under `api_retry`'s policy. Two guarantees beyond "send":
 
-- no duplicate runs: each publish carries a unique `external_id`; after an ambiguous failure
+- no duplicate runs: each deliver carries a unique `external_id`; after an ambiguous failure
   of the create (timeout, dropped connection, 5xx) the runs for the head SHA are listed by
   name and that id before anything is sent again;
 - no duplicate annotations: an update appends annotations, so after an ambiguous failure of an
@@ -26,20 +26,20 @@ from github.CheckRun import CheckRun
 from github.Repository import Repository
 
 from .. import __version__
-from .api_retry import ApiTuning, Budget, Kind, PublishError, Retrier
+from .api_retry import ApiTuning, Budget, DeliveryError, Kind, Retrier
 from .check_payloads import CheckRunPlan, completion_only
 
 GithubFactory = Callable[..., Github]
 
 
 @dataclass
-class PublishResult:
-    published: bool
+class SendResult:
+    delivered: bool
     check_run_id: str = ""
     check_run_url: str = ""
     annotations: int = 0
     denied: bool = False  # 401 / 403: the token may not create check runs here
-    problem: str = ""  # why it was not published, or what is incomplete
+    problem: str = ""  # why it was not delivered, or what is incomplete
     api_calls: int = 0
     log: list[str] = field(default_factory=list)
 
@@ -78,7 +78,7 @@ def client(token: str, api_url: str, tuning: ApiTuning, *, ca_bundle: Path | Non
     )
 
 
-class CheckRunPublisher:
+class CheckRunSender:
     def __init__(
         self, github: Github, repository: str, *, budget: Budget, tuning: ApiTuning
     ) -> None:
@@ -87,7 +87,7 @@ class CheckRunPublisher:
         self._retrier = Retrier(budget, tuning)
         self._budget = budget
 
-    def publish(self, plan: CheckRunPlan) -> PublishResult:
+    def send(self, plan: CheckRunPlan) -> SendResult:
         retrier = self._retrier
         repo = self._github.get_repo(self._repository)
         create = plan.create
@@ -97,16 +97,16 @@ class CheckRunPublisher:
                 lambda: repo.create_check_run(**create),
                 lookup=lambda: self._find_created(repo, create),
             )
-        except PublishError as exc:
-            return PublishResult(
-                published=False,
+        except DeliveryError as exc:
+            return SendResult(
+                delivered=False,
                 denied=exc.failure.kind is Kind.DENIED,
                 problem=str(exc),
                 api_calls=retrier.attempts,
                 log=retrier.log,
             )
-        result = PublishResult(
-            published=True,
+        result = SendResult(
+            delivered=True,
             check_run_id=str(run.id),
             check_run_url=run.html_url or "",
             annotations=len(create.get("output", {}).get("annotations", [])),
@@ -120,9 +120,9 @@ class CheckRunPublisher:
                     run, body, expected=sent + batch, what=f"add annotations ({index + 2})"
                 )
                 sent += batch
-            except PublishError as exc:
+            except DeliveryError as exc:
                 left = plan.annotations - sent
-                result.problem = f"{exc}; {left} annotations were not published"
+                result.problem = f"{exc}; {left} annotations were not delivered"
                 if exc.failure.kind is Kind.DENIED:
                     result.denied = True
                 if not last or exc.failure.kind is not Kind.DENIED:
@@ -142,10 +142,10 @@ class CheckRunPublisher:
         )
 
     def _complete_anyway(
-        self, run: CheckRun, plan: CheckRunPlan, left: int, result: PublishResult
+        self, run: CheckRun, plan: CheckRunPlan, left: int, result: SendResult
     ) -> None:
         note = (
-            f"{left} annotations could not be published ({result.problem.split(';')[0]}). "
+            f"{left} annotations could not be delivered ({result.problem.split(';')[0]}). "
             "The job summary and the JSON report list every finding."
         )
         body = completion_only(plan, note)
@@ -153,12 +153,12 @@ class CheckRunPublisher:
             self._retrier.call(
                 "complete the check run", lambda: run.edit(**body), ignore_budget=True
             )
-        except PublishError as exc:
-            result.published = False
+        except DeliveryError as exc:
+            result.delivered = False
             result.problem += f"; the check run stays incomplete: {exc}"
 
     def _find_created(self, repo: Repository, create: dict[str, Any]) -> CheckRun | None:
-        """The run this publish created although the answer was lost, if any."""
+        """The run this deliver created although the answer was lost, if any."""
         external_id = create.get("external_id")
         if not external_id:
             return None

@@ -55,7 +55,7 @@ class GitHubContext:
 
     @property
     def workflow_run(self) -> Mapping[str, Any] | None:
-        """The triggering run of a `workflow_run` event (the two-stage publishing flow)."""
+        """The triggering run of a `workflow_run` event (the two-stage delivering flow)."""
         if self.event_name != "workflow_run":
             return None
         run = self.event.get("workflow_run")

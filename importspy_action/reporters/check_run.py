@@ -1,8 +1,8 @@
-"""The check-run reporter: decide whether a check run can be made, then plan and publish it.
+"""The check-run reporter: decide whether a check run can be made, then plan and send it.
 
 Runs last (files first, network last). It never raises and never changes the gates' verdict:
 it returns what happened, and `run.deliver` turns that into outputs, one notice, and -- when
-no check run was published -- the workflow-command annotations instead.
+no check run was delivered -- the workflow-command annotations instead.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ..console import log
 from ..diff import ChangedLines
 from ..github.api_retry import ApiTuning, Budget
 from ..github.check_payloads import CheckRunPlan, plan
-from ..github.checks import CheckRunPublisher, client
+from ..github.checks import CheckRunSender, client
 from ..github.context import GitHubContext
 from ..model import Report
 from ..ranking import rank, select
@@ -32,15 +32,15 @@ DRY_RUN_DIR = "importspy-check-run"
 TWO_STAGE_HINT = (
     "To get a check run on pull requests from forks or Dependabot, use the two-stage flow in "
     "docs/forks.md: the pull_request workflow uploads the JSON report, a workflow_run "
-    "workflow with `checks: write` publishes it."
+    "workflow with `checks: write` delivers it."
 )
 
 
 @dataclass
 class CheckRunOutcome:
-    published: bool = False
+    delivered: bool = False
     attempted: bool = False
-    failed: bool = False  # attempted and not published (for `fail-on-report-error`)
+    failed: bool = False  # attempted and not delivered (for `fail-on-report-error`)
     outputs: dict[str, str] = field(default_factory=dict)
     notice: str = ""  # at most one notice for the user
     problem: str = ""  # details for the log
@@ -149,27 +149,27 @@ def deliver_check_run(
     github = github_factory(
         settings.github_token, context.api_url, tuning, ca_bundle=settings.ca_bundle
     )
-    publisher = CheckRunPublisher(github, repository, budget=budget, tuning=tuning)
+    sender = CheckRunSender(github, repository, budget=budget, tuning=tuning)
     outcome.attempted = True
-    result = publisher.publish(check_plan)
+    result = sender.send(check_plan)
     for line in result.log:  # what the API answered, retries included: for the log only
         log(f"GitHub API: {line}")
-    outcome.published = result.published
-    outcome.failed = not result.published
+    outcome.delivered = result.delivered
+    outcome.failed = not result.delivered
     if result.check_run_id:
         outcome.outputs["check-run-id"] = result.check_run_id
         outcome.outputs["check-run-url"] = result.check_run_url
     outcome.problem = result.problem
-    if result.published and result.problem:
+    if result.delivered and result.problem:
         outcome.notice = f"The check run is incomplete: {result.problem}."
-    elif not result.published and result.denied:
+    elif not result.delivered and result.denied:
         outcome.notice = (
             f"No check run: GitHub refused it ({result.problem}). This happens on pull "
             "requests from forks and Dependabot (read-only token) or when the job lacks "
             "`permissions: checks: write`. The findings are shown as annotations and in the "
             f"job summary instead. {TWO_STAGE_HINT}"
         )
-    elif not result.published:
+    elif not result.delivered:
         outcome.notice = (
             f"No check run: {result.problem}. The findings are shown as annotations and in "
             "the job summary instead."

@@ -1,6 +1,6 @@
 """Workflow-command annotations (::error file=...::) through the one safe console.
 
-The fallback when no check run could be published (no token, a fork PR, a read-only
+The fallback when no check run could be delivered (no token, a fork PR, a read-only
 token) and the inline view in the log. GitHub shows at most 10 error and 10 warning
 annotations per step, so we emit at most that many per level, errors first, and one notice
 pointing at the job summary, which lists every finding.
@@ -66,5 +66,5 @@ def error_line(message: str, title: str = "ImportSpy") -> None:
 
 
 def notice_line(message: str, title: str = "ImportSpy") -> None:
-    """A run-level notice without a file (e.g. why no check run was published)."""
+    """A run-level notice without a file (e.g. why no check run was delivered)."""
     Console().command("notice", {"title": title}, message)

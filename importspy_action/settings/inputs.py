@@ -103,7 +103,7 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "max-annotations",
         "1000",
-        "Most annotations to publish on the check run (the summary lists every finding).",
+        "Most annotations to put on the check run (the summary lists every finding).",
     ),
     InputSpec(
         "ca-bundle",
@@ -118,12 +118,12 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "fail-on-report-error",
         "false",
-        "Fail the step (exit 3) when the check run could not be published.",
+        "Fail the step (exit 3) when the check run could not be created.",
     ),
     InputSpec(
         "reports",
         "",
-        "Globs of JSON reports, separated by new lines or commas, to merge and publish as one "
+        "Globs of JSON reports, separated by new lines or commas, to merge and deliver as one "
         "check run instead of running gates.",
         is_list=True,
     ),

@@ -1,6 +1,6 @@
 """The check-run reporter over real HTTP against the local GitHub server, through the CLI.
 
-Each test publishes reports with `importspy-action publish` in a pull_request run's
+Each test publishes reports with `importspy-action merge` in a pull_request run's
 environment and asserts what GitHub would hold afterwards: how many requests, which commit,
 which annotations -- and, in every fault scenario, that no finding is lost (summary + JSON
 complete), that no check run is duplicated and that the exit code is the gates' verdict.
@@ -30,7 +30,7 @@ def _publish(
     fail_on: str = "error",
 ) -> int:
     write_report(tmp_path / "in" / "report.json", builders.report(findings, fail_on=fail_on))
-    argv = ["publish", "in/*.json", "--workspace", str(tmp_path), "--github-token", "test-token"]
+    argv = ["merge", "in/*.json", "--workspace", str(tmp_path), "--github-token", "test-token"]
     return main([*argv, "--max-annotations", "100000", *extra], environ=env)
 
 
@@ -195,7 +195,7 @@ def test_budget_running_out_between_batches_still_completes_the_run(
     (run,) = api.check_runs.values()
     assert run.status == "completed" and run.conclusion == "failure"
     assert len(run.annotations) == 50
-    assert "70 annotations could not be published" in run.output["summary"]
+    assert "70 annotations could not be delivered" in run.output["summary"]
     _assert_nothing_lost(tmp_path, actions_env, findings)
 
 
@@ -206,7 +206,7 @@ def test_empty_token_makes_no_request_and_one_notice(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     write_report(tmp_path / "in" / "r.json", builders.report(_errors(2)))
-    code = main(["publish", "in/*.json", "--workspace", str(tmp_path)], environ=actions_env)
+    code = main(["merge", "in/*.json", "--workspace", str(tmp_path)], environ=actions_env)
     assert code == 1
     assert api.requests == []
     out = capsys.readouterr().out
@@ -285,7 +285,7 @@ def test_merges_matrix_reports_into_one_check_run(
     write_report(tmp_path / "reports" / "py3.12" / "importspy-report.json", py312)
     code = main(
         [
-            "publish",
+            "merge",
             "reports/**/*.json",
             "--workspace",
             str(tmp_path),
@@ -331,7 +331,7 @@ def test_workflow_run_publisher_annotates_the_triggering_head_and_refuses_other_
     forged = builders.report(findings, context={"repository": "octo/demo", "sha": "9" * 40})
     write_report(tmp_path / "forged" / "r.json", forged)
     code = main(
-        ["publish", "forged/*.json", "--workspace", str(tmp_path), "--github-token", "test-token"],
+        ["merge", "forged/*.json", "--workspace", str(tmp_path), "--github-token", "test-token"],
         environ=env,
     )
     assert code == 2

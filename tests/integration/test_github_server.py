@@ -1,4 +1,4 @@
-"""The test server itself: it must reject what GitHub rejects, or publisher tests prove nothing."""
+"""The test server itself: it must reject what GitHub rejects, or sender tests prove nothing."""
 
 from __future__ import annotations
 

@@ -98,7 +98,7 @@ def test_glob_lists_are_tuples_in_the_one_list_syntax(tmp_path: Path) -> None:
     settings = build_settings(
         {
             "coverage-file": "unit/coverage.xml, e2e/*.json  # both\n\n",
-            "reports": "reports/**/*.json\n# the publisher's own\nextra.json,",
+            "reports": "reports/**/*.json\n# the merger's own\nextra.json,",
         },
         tmp_path,
     )

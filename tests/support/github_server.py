@@ -1,6 +1,6 @@
 """A local GitHub REST API for tests: a real HTTP server on 127.0.0.1 that enforces GitHub's rules.
 
-Why a server and not a mock: the publisher talks to GitHub through PyGithub, `requests` and
+Why a server and not a mock: the sender talks to GitHub through PyGithub, `requests` and
 urllib3; only a real socket exercises their timeouts, retries, pagination and error mapping.
 Why it validates: a fake that accepts anything would let a payload GitHub rejects (51
 annotations, a 70 kB summary, an emoji that breaks GitHub's storage) pass every test.

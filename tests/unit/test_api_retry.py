@@ -9,8 +9,8 @@ from github import GithubException
 from importspy_action.github.api_retry import (
     ApiTuning,
     Budget,
+    DeliveryError,
     Kind,
-    PublishError,
     Retrier,
     classify,
 )
@@ -70,7 +70,7 @@ def test_transient_failures_back_off_exponentially_within_the_attempt_limit() ->
         calls.append(fake.now)
         raise _gh(502, "Bad gateway")
 
-    with pytest.raises(PublishError):
+    with pytest.raises(DeliveryError):
         retrier.call("create", always_502)
     assert len(calls) == 4
     assert budget.waits == [1.0, 2.0, 4.0]
@@ -84,7 +84,7 @@ def test_a_wait_beyond_the_budget_is_refused_without_sleeping() -> None:
     def limited() -> None:
         raise _gh(403, "x", {"Retry-After": "31"})
 
-    with pytest.raises(PublishError) as caught:
+    with pytest.raises(DeliveryError) as caught:
         retrier.call("create", limited)
     assert caught.value.budget and fake.now == 0.0 and retrier.attempts == 1
 

@@ -28,7 +28,7 @@ def test_own_ci_runs_in_the_merge_queue() -> None:
 @pytest.mark.parametrize("doc", ["README.md", "docs/workflows.md"])
 def test_documented_pull_request_callers_list_merge_group(doc: str) -> None:
     """The quick start and the reusable-CI caller; the fork flow's collect workflow is a
-    pull_request workflow too, but its publisher has no merge-group counterpart."""
+    pull_request workflow too, but its merge-mode job has no merge-group counterpart."""
     text = (wc.REPO / doc).read_text(encoding="utf-8")
     callers = []
     for block in YAML_BLOCK.findall(text):
