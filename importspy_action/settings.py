@@ -186,6 +186,19 @@ INPUTS: tuple[InputSpec, ...] = (
         "",
         "Install and use this ruff version instead of the one bundled in the image.",
     ),
+    InputSpec(
+        "api-breaks",
+        "",
+        "Modules whose public API must not break, globs one per line or comma-separated, or "
+        "`pyproject` for the packages pyproject.toml declares. Each is compared with its "
+        "version at the merge base (docs/api-breaks.md). Empty turns the api-breaks gate off.",
+    ),
+    InputSpec(
+        "write-contracts",
+        "",
+        "Directory to write the API inferred for `api-breaks` modules as ImportSpy contract "
+        "YAML (`<module>.importspy.yml`), a starting point for hand-kept contracts.",
+    ),
 )
 
 INPUTS_BY_NAME: Mapping[str, InputSpec] = {spec.name: spec for spec in INPUTS}
@@ -240,6 +253,9 @@ class Settings:
     lint: bool = False
     lint_scope: LintScope = "all"
     ruff_version: str = ""
+    api_breaks: tuple[str, ...] = ()
+    api_breaks_from_pyproject: bool = False
+    write_contracts: Path | None = None
 
     @property
     def contracts_enabled(self) -> bool:
@@ -325,6 +341,8 @@ def build_settings(raw: Mapping[str, str], workspace: Path) -> Settings:
         return (path if path.is_absolute() else working_directory / path).resolve()
 
     contracts, from_pyproject = _parse_contracts(raw.get("contracts", ""), problems)
+    api_globs = tuple(item for item in _split_list(get("api-breaks")) if item != "pyproject")
+    api_from_pyproject = "pyproject" in _split_list(get("api-breaks"))
     site_packages = in_workspace("site-packages", must_exist=True)
     if site_packages is not None and not site_packages.is_dir():
         problems.append(f"Input `site-packages`: {ws.display(site_packages)!r} is not a directory")
@@ -362,6 +380,9 @@ def build_settings(raw: Mapping[str, str], workspace: Path) -> Settings:
         "lint": check("lint", parse_bool),
         "lint_scope": check("lint-scope", lambda v: _choice(v, LINT_SCOPE_VALUES)),
         "ruff_version": check("ruff-version", _parse_version),
+        "api_breaks": api_globs,
+        "api_breaks_from_pyproject": api_from_pyproject,
+        "write_contracts": output_path("write-contracts"),
     }
     if problems:
         raise ConfigError("\n".join(problems))
