@@ -68,6 +68,7 @@ class Member:
     annotation: str | None = None
     target: str | None = None
     decorators: tuple[str, ...] = ()
+    instance: bool = False  # an attribute set on `self` in `__init__`, not in the class body
 
     def member(self, name: str) -> Member | None:
         return next((item for item in self.members if item.name == name), None)
@@ -252,7 +253,15 @@ class _Reader:
             ):
                 if any(item.endswith((".setter", ".deleter", ".getter")) for item in decorators):
                     return []
-                return [Member(node.name, "attribute", node.lineno, annotation=_text(node.returns))]
+                return [
+                    Member(
+                        node.name,
+                        "attribute",
+                        node.lineno,
+                        annotation=_text(node.returns),
+                        decorators=("property",),
+                    )
+                ]
             return [
                 Member(
                     node.name,
@@ -286,7 +295,7 @@ class _Reader:
             if isinstance(child, ast.FunctionDef) and child.name == "__init__":
                 for name, line in _instance_attributes(child):
                     if name not in found:
-                        found[name] = Member(name, "attribute", line)
+                        found[name] = Member(name, "attribute", line, instance=True)
         dataclass_call = next(
             (
                 item
