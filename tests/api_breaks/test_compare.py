@@ -296,3 +296,12 @@ def test_adding_an_optional_positional_at_the_end_never_breaks(parts: list[str],
 def test_adding_a_required_keyword_always_breaks(parts: list[str], name: str) -> None:
     found = findings(source_of(parts), source_of(with_keyword(parts, name)))
     assert [f.code for f in found] == ["API-PARAM-REQUIRED"]
+
+
+def test_every_rule_is_documented_with_an_example() -> None:
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "api-breaks.md").read_text()
+    for code in RULES:
+        row = next((line for line in docs.splitlines() if line.startswith(f"| `{code}` |")), "")
+        assert "->" in row, f"{code} has no example row in docs/api-breaks.md"
