@@ -62,6 +62,7 @@ bench: venv
 	$(PY) benchmarks/checks_api.py
 	$(PY) benchmarks/coverage.py
 	$(PY) benchmarks/lint.py
+	$(PY) benchmarks/api_breaks.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -14,6 +14,7 @@ and the message names the base line, because the base file is not in the pull re
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -349,7 +350,12 @@ def _same_param(
             "that omit it fail.",
             f"Keep a default (`{new.name}={old.default}`) until the next major version.",
         )
-    elif old.default is not None and new.default is not None and old.default != new.default:
+    elif (
+        old.default is not None
+        and new.default is not None
+        and old.default != new.default
+        and _expr(old.default) != _expr(new.default)
+    ):
         yield (
             "API-DEFAULT-CHANGED",
             line,
@@ -357,7 +363,12 @@ def _same_param(
             f"`{new.default}`; calls that omit it behave differently.",
             "Mention it in the changelog, or keep the old default.",
         )
-    if old.annotation and new.annotation and _norm(old.annotation) != _norm(new.annotation):
+    if (
+        old.annotation
+        and new.annotation
+        and old.annotation != new.annotation
+        and _norm(old.annotation) != _norm(new.annotation)
+    ):
         yield (
             "API-ANNOTATION-CHANGED",
             line,
@@ -368,7 +379,7 @@ def _same_param(
 
 
 def _annotation(ctx: _Context, old: str | None, new: str | None, line: int, what: str) -> None:
-    if old and new and _norm(old) != _norm(new):
+    if old and new and old != new and _norm(old) != _norm(new):
         ctx.add(
             "API-ANNOTATION-CHANGED",
             line,
@@ -390,6 +401,16 @@ _TYPING_ALIASES = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
+def _expr(text: str) -> str:
+    """An expression's structure, so `( 1 )` and `1` (a reformat) compare equal."""
+    try:
+        return ast.dump(ast.parse(text.strip(), mode="eval"))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return text.strip()
+
+
+@functools.lru_cache(maxsize=4096)
 def _norm(annotation: str) -> str:
     """Spellings of the same type compare equal: `Optional[int]` == `int | None`,
     `typing.List[str]` == `list[str]`, `"Foo"` == `Foo`, `Union[a, b]` == `b | a`."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -125,9 +126,18 @@ def parse_module(source: str | bytes, *, module: str, path: str) -> ModuleSurfac
         tree = ast.parse(source, filename=path, type_comments=False)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         raise SurfaceError(f"{path}: does not parse: {exc}") from None
-    reader = _Reader()
-    members, all_names, all_line = reader.module(tree.body)
-    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+    data = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
+    if data.startswith(b"\xef\xbb\xbf"):  # ast offsets count from after a UTF-8 BOM
+        data = data[3:]
+    starts = [0]
+    for line in data.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    token = _SOURCE.set((data, starts))
+    try:
+        members, all_names, all_line = _Reader().module(tree.body)
+    finally:
+        _SOURCE.reset(token)
+    text = data.decode("utf-8", "replace")
     return ModuleSurface(
         module=module,
         path=path,
@@ -138,9 +148,21 @@ def parse_module(source: str | bytes, *, module: str, path: str) -> ModuleSurfac
     )
 
 
+_SOURCE: ContextVar[tuple[bytes, list[int]] | None] = ContextVar("_SOURCE", default=None)
+"""The module being read (UTF-8 bytes, offset of each line): expressions are sliced from it,
+which is several times cheaper than `ast.unparse` and keeps the author's spelling."""
+
+
 def _text(node: ast.AST | None) -> str | None:
+    """An expression's source text (compare.py normalises spelling before comparing)."""
     if node is None:
         return None
+    current = _SOURCE.get()
+    end_line, end_col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
+    if current is not None and end_line is not None and end_col is not None:
+        data, starts = current
+        start = starts[node.lineno - 1] + node.col_offset  # type: ignore[attr-defined]
+        return data[start : starts[end_line - 1] + end_col].decode("utf-8", "replace")
     try:
         return ast.unparse(node)
     except (ValueError, RecursionError):  # pragma: no cover - ast.parse output unparses

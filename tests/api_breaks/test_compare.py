@@ -153,6 +153,16 @@ HARMLESS = [
         "def f(a): ...\n",
         "from ._impl import f\n",
     ),
+    (
+        "reformatted defaults and annotations",
+        "def f(a: 'Dict[str,int]' = {'k': 1}, b=(1, 2), c='x'): ...\n",
+        'def f(a: dict[str, int] = {"k": 1}, b=( 1, 2 ), c="x"): ...\n',
+    ),
+    (
+        "multi-line signature",
+        "def f(a: int, b: str = 'x') -> int: ...\n",
+        "def f(\n    a: int,\n    b: str = 'x',\n) -> int: ...\n",
+    ),
     ("annotation added", "def f(a): ...\n", "def f(a: int) -> None: ...\n"),
     (
         "module __getattr__ deprecation shim",
