@@ -277,30 +277,27 @@ def _pyproject_globs(settings: Settings) -> list[str]:
         data = tomllib.loads(text.decode("utf-8"))
     except (UnicodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"Input `api-breaks`: cannot read pyproject.toml: {exc}") from None
-    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
     dirs: list[str] = []
-    setuptools = tool.get("setuptools", {}) if isinstance(tool, dict) else {}
-    packages = setuptools.get("packages") if isinstance(setuptools, dict) else None
+    setuptools = _table(data, "tool", "setuptools")
+    packages = setuptools.get("packages")
     if isinstance(packages, list):
-        roots = setuptools.get("package-dir", {}) if isinstance(setuptools, dict) else {}
-        root = roots.get("", "") if isinstance(roots, dict) else ""
+        root = _table(setuptools, "package-dir").get("", "")
         dirs.extend(
-            "/".join(part for part in (str(root), str(p).replace(".", "/")) if part)
+            "/".join(part for part in (str(root), str(p)) if part)
             for p in packages
-            if "." not in str(p)
+            if "." not in str(p)  # subpackages are inside their top-level package's glob
         )
-    hatch = tool.get("hatch", {}).get("build", {}).get("targets", {}).get("wheel", {})
-    if isinstance(hatch, dict) and isinstance(hatch.get("packages"), list):
-        dirs.extend(str(item) for item in hatch["packages"])
-    poetry = tool.get("poetry", {}).get("packages")
+    hatch = _table(data, "tool", "hatch", "build", "targets", "wheel").get("packages")
+    if isinstance(hatch, list):
+        dirs.extend(str(item) for item in hatch)
+    poetry = _table(data, "tool", "poetry").get("packages")
     if isinstance(poetry, list):
         for item in poetry:
             if isinstance(item, dict) and isinstance(item.get("include"), str):
                 where = str(item.get("from", ""))
                 dirs.append(f"{where}/{item['include']}" if where else item["include"])
     if not dirs:
-        project = data.get("project") if isinstance(data.get("project"), dict) else {}
-        name = re.sub(r"[-.]+", "_", str((project or {}).get("name", ""))).lower()
+        name = re.sub(r"[-.]+", "_", str(_table(data, "project").get("name", ""))).lower()
         for candidate in (f"src/{name}", name):
             if name and (settings.working_directory / candidate).is_dir():
                 dirs.append(candidate)
@@ -314,6 +311,14 @@ def _pyproject_globs(settings: Settings) -> list[str]:
             "[project].name directory); list module globs instead."
         )
     return [f"{directory.strip('/')}/**/*.py" for directory in dirs]
+
+
+def _table(data: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
+    """`data[k1][k2]...` when every step is a table, else empty: pyproject.toml is PR-written."""
+    current: Any = data
+    for key in keys:
+        current = current.get(key) if isinstance(current, dict) else None
+    return current if isinstance(current, dict) else {}
 
 
 def glob_regex(pattern: str) -> re.Pattern[str]:

@@ -237,3 +237,40 @@ def test_glob_regex_agrees_with_glob_glob(
         Path(p).relative_to(root).as_posix() for p in glob.glob(str(root / pattern), recursive=True)
     }
     assert bool(glob_regex(pattern).match(path)) is expected
+
+
+@pytest.mark.parametrize(
+    ("table", "where"),
+    [
+        ('[tool.setuptools]\npackages = ["shapes"]\npackage-dir = {"" = "src"}\n', "src"),
+        ('[tool.hatch.build.targets.wheel]\npackages = ["src/shapes"]\n', "src"),
+        ('[tool.poetry]\npackages = [{include = "shapes", from = "src"}]\n', "src"),
+        ("", "src"),  # the [project].name directory under src/
+    ],
+)
+def test_pyproject_layouts(tmp_path: Path, table: str, where: str) -> None:
+    def files(api: str) -> dict[str, str | None]:
+        return {
+            "pyproject.toml": f'[project]\nname = "shapes"\nversion = "1.0.0"\n{table}',
+            f"{where}/shapes/__init__.py": "",
+            f"{where}/shapes/api.py": api,
+            "other/x.py": "def not_part_of_the_package(): ...\n",
+        }
+
+    make_repo(tmp_path / "r", files(BASE_API), {**files(BREAKING_API), "other/x.py": None})
+    outcome = run(tmp_path / "r", api_breaks="pyproject", base_ref="main")
+    assert {f.path for f in outcome.findings} == {f"{where}/shapes/api.py"}
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        '[tool]\nhatch = "not a table"\n[project]\nname = 3\n',
+        '[tool.setuptools]\npackages = ["../../etc"]\n',
+        '[tool.poetry]\npackages = [{include = "..", from = "src"}]\n',
+    ],
+)
+def test_hostile_pyproject_is_a_config_error(tmp_path: Path, table: str) -> None:
+    make_repo(tmp_path / "r", {"pyproject.toml": table}, {"x.py": ""})
+    with pytest.raises(ConfigError, match="api-breaks"):
+        run(tmp_path / "r", api_breaks="pyproject", base_ref="main")
