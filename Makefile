@@ -62,6 +62,7 @@ bench: venv
 	$(PY) benchmarks/checks_api.py
 	$(PY) benchmarks/coverage.py
 	$(PY) benchmarks/lint.py
+	$(PY) benchmarks/api_breaks.py
 
 # The README's pictures, from a real run (needs Chromium and npm; not part of `make test`).
 screenshots: venv

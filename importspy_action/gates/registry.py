@@ -7,12 +7,13 @@ through `gate_named`. Adding a gate is adding its object to GATES.
 
 from __future__ import annotations
 
+from ..api_breaks.gate import ApiBreaksGate
 from .base import Gate
 from .contracts import ContractsGate
 from .coverage import CoverageGate
 from .lint import LintGate
 
-GATES: tuple[Gate, ...] = (ContractsGate(), CoverageGate(), LintGate())
+GATES: tuple[Gate, ...] = (ContractsGate(), CoverageGate(), LintGate(), ApiBreaksGate())
 
 
 def gate_named(name: str) -> Gate | None:

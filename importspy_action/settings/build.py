@@ -160,6 +160,15 @@ def _lint_values(read: _Reader) -> dict[str, object]:
     }
 
 
+def _api_values(read: _Reader) -> dict[str, object]:
+    items = read.parse("api-breaks", p.parse_list) or ()
+    return {
+        "api_breaks": tuple(item for item in items if item != "pyproject"),
+        "api_breaks_from_pyproject": "pyproject" in items,
+        "write_contracts": read.output_path("write-contracts"),
+    }
+
+
 def _baseline_values(read: _Reader) -> dict[str, object]:
     values: dict[str, object] = {
         "baseline": read.choice("baseline", BASELINE_VALUES),
@@ -192,7 +201,7 @@ def build_settings(raw: Mapping[str, str], workspace: Path) -> Settings:
     read.resolve_working_directory()  # first: the other paths are relative to it
     values: dict[str, object] = {}
     groups = (_contract_values, _rule_values, _report_values, _coverage_values, _lint_values)
-    for group in (*groups, _baseline_values):
+    for group in (*groups, _api_values, _baseline_values):
         values.update(group(read))
     if read.problems:
         raise ConfigError("\n".join(read.problems))

@@ -170,6 +170,20 @@ INPUTS: tuple[InputSpec, ...] = (
         "Install and use this ruff version instead of the one bundled in the image.",
     ),
     InputSpec(
+        "api-breaks",
+        "",
+        "Modules whose public API must not break, globs one per line or comma-separated, or "
+        "`pyproject` for the packages pyproject.toml declares. Each is compared with its "
+        "version at the merge base (docs/api-breaks.md). Empty turns the api-breaks gate off.",
+        is_list=True,
+    ),
+    InputSpec(
+        "write-contracts",
+        "",
+        "Directory to write the API inferred for `api-breaks` modules as ImportSpy contract "
+        "YAML (`<module>.importspy.yml`), a starting point for hand-kept contracts.",
+    ),
+    InputSpec(
         "project-root",
         "",
         "Project root for every contract check (a directory in the workspace), as "

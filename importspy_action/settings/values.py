@@ -76,6 +76,9 @@ class Settings:
     lint_scope: LintScope = "all"
     ruff_version: str = ""
     project_root: Path | None = None
+    api_breaks: tuple[str, ...] = ()
+    api_breaks_from_pyproject: bool = False
+    write_contracts: Path | None = None
     baseline: BaselineMode = "none"
     baseline_report: tuple[str, ...] = ()
     only_new: bool = False

@@ -44,6 +44,7 @@ def test_the_list_inputs() -> None:
         "reports",
         "baseline-report",
         "base-coverage-file",
+        "api-breaks",
     }
 
 

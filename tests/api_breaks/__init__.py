@@ -1,0 +1,1 @@
+"""Tests of the api-breaks gate (importspy_action/api_breaks)."""
