@@ -14,7 +14,6 @@ exit 2 naming the file, rather than annotating a commit the reports were not abo
 
 from __future__ import annotations
 
-import glob
 import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
@@ -33,27 +32,34 @@ from .report_reader import ReadGate, ReadReport, read_report
 from .run import rules_of
 from .settings import Settings
 from .verdict import Rules, judge, off, overall
+from .workspace import Workspace
 
 MAX_REPORT_BYTES = 64 * 1024 * 1024
 
 
 def find_reports(
-    patterns: tuple[str, ...], base: Path, *, exclude: Path | None = None
+    patterns: tuple[str, ...], workspace: Workspace, base: Path, *, exclude: Path | None = None
 ) -> list[Path]:
     """Files matching the `reports` globs (`Settings.reports`), relative to `base`.
 
+    A glob must stay inside the workspace, and so must every file it matches (a symlink
+    planted by a pull request cannot make the merge read a file elsewhere on the runner).
     `exclude` is the merged report's own output path: a glob such as `**/*.json` must not
     read back the file this run writes (a re-run would count its jobs twice).
     """
     found: dict[Path, None] = {}
     for pattern in patterns:
-        full = pattern if Path(pattern).is_absolute() else str(base / pattern)
-        matches = sorted(Path(m) for m in glob.glob(full, recursive=True) if Path(m).is_file())  # noqa: PTH207
+        try:
+            matches = workspace.glob(pattern, base=base)
+        except ConfigError as exc:
+            raise ConfigError(f"Input `reports`: {exc}") from None
         if not matches:
-            raise ConfigError(f"Input `reports`: no file matches {pattern!r} (from {base}).")
+            raise ConfigError(
+                f"Input `reports`: no file matches {pattern!r} (from {workspace.display(base)})."
+            )
         for match in matches:
-            if exclude is None or match.resolve() != exclude.resolve():
-                found[match.resolve()] = None
+            if exclude is None or match != exclude.resolve():
+                found[match] = None
     if not found:
         raise ConfigError(
             f"Input `reports`: only this run's own output matches {', '.join(patterns)!r}."
@@ -221,7 +227,12 @@ def _one_commit(
 def deliver_reports(settings: Settings, context: GitHubContext, environ: Mapping[str, str]) -> int:
     """Merge mode: merge the `reports` and deliver them like a fresh report (files first,
     then one check run); the exit code is the merged gates' verdict."""
-    paths = find_reports(settings.reports, settings.working_directory, exclude=settings.json_report)
+    paths = find_reports(
+        settings.reports,
+        settings.workspace,
+        settings.working_directory,
+        exclude=settings.json_report,
+    )
     report = merge(
         paths,
         context,

@@ -14,6 +14,7 @@ from importspy_action.github.context import GitHubContext
 from importspy_action.merge import find_reports, merge
 from importspy_action.model import GateResult, GateStatus, Report, Severity
 from importspy_action.verdict import Rules
+from importspy_action.workspace import Workspace
 from tests.support import builders
 
 
@@ -97,10 +98,22 @@ def test_bad_report_files_name_the_file(tmp_path: Path, content: str, message: s
 def test_find_reports_globs_and_skips_the_merged_output(tmp_path: Path) -> None:
     a = _write(tmp_path / "reports" / "x" / "importspy-report.json", builders.report([]))
     own = _write(tmp_path / "importspy-report.json", builders.report([]))
-    found = find_reports(("**/importspy-report.json",), tmp_path, exclude=own)
+    ws = Workspace(tmp_path)
+    found = find_reports(("**/importspy-report.json",), ws, tmp_path, exclude=own)
     assert found == [a.resolve()]
     with pytest.raises(ConfigError, match="no file matches"):
-        find_reports(("nothing/*.json",), tmp_path)
+        find_reports(("nothing/*.json",), ws, tmp_path)
+
+
+def test_report_globs_stay_inside_the_workspace(tmp_path: Path) -> None:
+    ws_root, outside = tmp_path / "ws", tmp_path / "outside"
+    _write(outside / "r.json", builders.report([]))
+    ws_root.mkdir()
+    (ws_root / "link.json").symlink_to(outside / "r.json")
+    ws = Workspace(ws_root)
+    for pattern in (str(outside / "*.json"), "../outside/*.json", "*.json"):
+        with pytest.raises(ConfigError, match="outside the workspace"):
+            find_reports((pattern,), ws, ws_root)
 
 
 @settings(max_examples=30, deadline=None)
