@@ -5,6 +5,11 @@ All modules go through ONE child process (the engine costs ~9 ms per module; a p
 is reported as timed out, the child is killed and a fresh one continues with the rest. If
 the child dies (a crash, the memory cap), every module not yet judged is retried in its own
 process, so the poisoned module is named and all the others still get a verdict.
+
+The child's answers are read by a thread that blocks on the pipe and hands whole lines to a
+queue; the deadline is a timed `queue.get`. That works on every OS: `selectors` cannot wait
+on pipes on Windows. The memory cap is RLIMIT_AS, which exists on POSIX only; on Windows the
+child runs without a memory cap (the per-module deadline still applies).
 """
 
 from __future__ import annotations
@@ -12,11 +17,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import selectors
+import queue
 import subprocess
 import sys
 import tempfile
-import time
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,11 +74,21 @@ class _Worker:
             env=env,
             preexec_fn=_limit_memory(max_memory),
         )
-        self._buffer = b""
-        self._selector = selectors.DefaultSelector()
-        assert self.proc.stdout is not None
-        self._selector.register(self.proc.stdout, selectors.EVENT_READ)
+        self._lines: queue.Queue[bytes | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read_lines, daemon=True)
+        self._reader.start()
         self.send(config)
+
+    def _read_lines(self) -> None:
+        """Runs in its own thread: every line the child writes, then None at end of file."""
+        stream = self.proc.stdout
+        assert stream is not None
+        try:
+            for line in iter(stream.readline, b""):
+                self._lines.put(line)
+        except (OSError, ValueError):  # the pipe was closed under us: same as end of file
+            pass
+        self._lines.put(None)
 
     def send(self, payload: dict[str, Any]) -> bool:
         assert self.proc.stdin is not None
@@ -86,20 +101,13 @@ class _Worker:
 
     def read(self, timeout: float) -> dict[str, Any] | str:
         """Next message, or "timeout", or "eof" when the child died."""
-        deadline = time.monotonic() + timeout
-        assert self.proc.stdout is not None
-        fd = self.proc.stdout.fileno()
-        while b"\n" not in self._buffer:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return "timeout"
-            if not self._selector.select(remaining):
-                return "timeout"
-            chunk = os.read(fd, 1 << 16)
-            if not chunk:
-                return "eof"
-            self._buffer += chunk
-        line, _, self._buffer = self._buffer.partition(b"\n")
+        try:
+            line = self._lines.get(timeout=max(timeout, 0.0))
+        except queue.Empty:
+            return "timeout"
+        if line is None:
+            self._lines.put(None)  # stay at end of file for any later read
+            return "eof"
         try:
             message = json.loads(line)
         except ValueError:
@@ -129,7 +137,9 @@ class _Worker:
         self._finish()
 
     def _finish(self) -> None:
-        self._selector.close()
+        # The child has exited, so its end of the pipe is closed and the reader sees end of
+        # file; join it before closing our end so no thread is left blocked in a read.
+        self._reader.join(timeout=5)
         for stream in (self.proc.stdin, self.proc.stdout):
             with contextlib.suppress(OSError):
                 if stream:

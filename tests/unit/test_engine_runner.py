@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,21 @@ def test_contract_errors_come_back_structured(tmp_path: Path):
     ]
 
 
+def test_a_module_past_its_deadline_is_timed_out_and_the_rest_judged(tmp_path: Path):
+    """The deadline is a timed wait on the reader thread's queue (no `selectors`), so it
+    holds on Windows pipes too; the stuck child is killed and a fresh one takes over."""
+    jobs = _modules(tmp_path, 3, broken={2})
+    # ~20k lines of literals keep the engine busy for seconds, far past a 0.3 s deadline.
+    body = "".join(f"value_{i} = [{i}, {{'k': ({i},)}}]\n" for i in range(20_000))
+    jobs[0].subject.write_text(body)
+    result = _run(tmp_path, jobs, timeout=0.3)
+    assert result.outcomes[0] == engine_runner.Outcome("timeout", 0.3)
+    assert result.outcomes[1].payload["decision"] == "ADMIT"
+    assert result.outcomes[2].payload["decision"] == "DENY"
+    assert result.processes == 2
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_AS exists on POSIX only")
 def test_memory_cap_applies_to_the_child(tmp_path: Path):
     jobs = _modules(tmp_path, 1)
     with pytest.raises(ToolError, match="engine process"):
