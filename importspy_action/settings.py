@@ -88,7 +88,21 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "max-memory",
         "2GiB",
-        "Address-space cap for the contract engine's child process.",
+        "Address-space cap for each contract engine child process (POSIX; Windows has no "
+        "such cap, the per-module timeout still applies).",
+    ),
+    InputSpec(
+        "workers",
+        "auto",
+        "Contract engine processes working in parallel: a number, or `auto` for the usable "
+        "CPU cores (affinity- and cgroup-aware), at most one per `max-memory` of available "
+        "memory.",
+    ),
+    InputSpec(
+        "shard",
+        "",
+        "`K/N`: check only the K-th of N deterministic shares of the modules (by a stable "
+        "hash of each path), so N matrix jobs cover every module once. Empty checks all.",
     ),
     InputSpec(
         "site-packages",
@@ -218,6 +232,8 @@ class Settings:
     max_module_size: int = 1024 * 1024
     timeout_per_module: float = 20.0
     max_memory: int = 2 * 1024**3
+    workers: int | None = None  # None: `auto`, resolved where the engine runs
+    shard: tuple[int, int] | None = None  # (K, N), 1 <= K <= N
     site_packages: Path | None = None
     summary: SummaryMode = "always"
     json_report: Path | None = None
@@ -340,6 +356,8 @@ def build_settings(raw: Mapping[str, str], workspace: Path) -> Settings:
         "max_module_size": check("max-module-size", parse_size),
         "timeout_per_module": check("timeout-per-module", parse_duration),
         "max_memory": check("max-memory", parse_size),
+        "workers": check("workers", _parse_workers),
+        "shard": check("shard", _parse_shard),
         "site_packages": site_packages,
         "summary": check("summary", lambda v: _choice(v, SUMMARY_VALUES)),
         "json_report": output_path("json-report"),
@@ -442,6 +460,29 @@ def _parse_count(value: str) -> int:
     if not value.isdigit():
         raise ValueError(f"{value!r} is not a whole number >= 0")
     return int(value)
+
+
+MAX_WORKERS = 256
+"""More engine processes than this is a typo, not a machine."""
+
+
+def _parse_workers(value: str) -> int | None:
+    if value in {"", "auto"}:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= MAX_WORKERS:
+        raise ValueError(f"{value!r} is not `auto` or a whole number from 1 to {MAX_WORKERS}")
+    return int(value)
+
+
+def _parse_shard(value: str) -> tuple[int, int] | None:
+    if not value:
+        return None
+    match = re.fullmatch(r"(\d+)\s*/\s*(\d+)", value)
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise ValueError(
+            f"{value!r} is not K/N with 1 <= K <= N (e.g. `2/4`: the second of four shares)"
+        )
+    return int(match[1]), int(match[2])
 
 
 def _parse_percent(value: str) -> float | None:
