@@ -25,6 +25,7 @@ from .contract_findings import (
 )
 from .contract_yaml import ContractDoc, ContractProblem, read_contract
 from .engine_runner import Job, run_batch
+from .sharding import select_shard
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -98,7 +99,9 @@ def resolve_subjects(settings: Settings) -> tuple[list[Subject], list[str]]:
     if settings.contracts_from_pyproject:
         for subject in _pyproject_subjects(settings):
             subjects[subject.module] = subject
-    return sorted(subjects.values(), key=lambda item: item.module), notes
+    ordered = sorted(subjects.values(), key=lambda item: item.module)
+    chosen, shard_note = select_shard(ordered, settings.shard, lambda s: ws.display(s.module))
+    return chosen, notes + ([shard_note] if shard_note else [])
 
 
 def _pyproject_subjects(settings: Settings) -> list[Subject]:
@@ -191,6 +194,7 @@ def run_contracts(settings: Settings) -> GateResult:
         site_packages=settings.site_packages,
         timeout=settings.timeout_per_module,
         max_memory=settings.max_memory,
+        workers=settings.workers,
     )
     for job in jobs:
         outcome = batch.outcomes[job.ident]

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ToolError
+from .worker_count import auto_workers
 
 ENGINE_VERSION = "0.5.0"
 DECISION_SCHEMA = 1
@@ -181,6 +182,86 @@ def _start(config: dict[str, Any], max_memory: int) -> tuple[_Worker, str]:
     return worker, str(version)
 
 
+class _Feed:
+    """The jobs, handed out one at a time to whichever lane asks first (thread-safe).
+
+    Lanes pull instead of taking fixed slices so a few slow modules do not leave one lane
+    busy while the others idle."""
+
+    def __init__(self, jobs: Sequence[Job]) -> None:
+        self._jobs = list(reversed(jobs))
+        self._lock = threading.Lock()
+
+    def take(self) -> Job | None:
+        with self._lock:
+            return self._jobs.pop() if self._jobs else None
+
+    def stop(self) -> None:
+        with self._lock:
+            self._jobs.clear()
+
+
+class _Lane:
+    """One engine worker's share of the batch: the batched child until it dies, then one
+    process per module (isolation), exactly as a single-worker run would do it."""
+
+    def __init__(self, config: dict[str, Any], max_memory: int, timeout: float) -> None:
+        self.config, self.max_memory, self.timeout = config, max_memory, timeout
+        self.outcomes: dict[int, Outcome] = {}
+        self.processes = 0
+        self.engine_version = ENGINE_VERSION
+        self.error: ToolError | None = None
+
+    def _start(self) -> _Worker:
+        worker, self.engine_version = _start(self.config, self.max_memory)
+        self.processes += 1
+        return worker
+
+    def run(self, feed: _Feed) -> None:
+        try:
+            unjudged = self._batched(feed)
+            while unjudged is not None:
+                self._isolated(unjudged)
+                unjudged = feed.take()
+        except ToolError as exc:
+            self.error = exc
+            feed.stop()  # the other lanes stop too; the error ends the whole batch
+
+    def _batched(self, feed: _Feed) -> Job | None:
+        """Judge jobs in one child; return the job in flight when the child died."""
+        worker: _Worker | None = None
+        while (job := feed.take()) is not None:
+            if worker is None:
+                worker = self._start()
+            message = _exchange(worker, job, self.timeout)
+            if isinstance(message, dict):
+                self.outcomes[job.ident] = _outcome(message)
+            elif message == "timeout":  # a timeout costs a restart, not the batch
+                self.outcomes[job.ident] = Outcome("timeout", self.timeout)
+                worker.kill()
+                worker = None
+            else:  # the child died: this lane switches to one process per module
+                worker.kill()
+                return job
+        if worker is not None:
+            worker.close()
+        return None
+
+    def _isolated(self, job: Job) -> None:
+        """One module alone in its own process, so a poisoned one is named."""
+        worker = self._start()
+        message = _exchange(worker, job, self.timeout)
+        if isinstance(message, dict):
+            self.outcomes[job.ident] = _outcome(message)
+            worker.close()
+        elif message == "timeout":
+            self.outcomes[job.ident] = Outcome("timeout", self.timeout)
+            worker.kill()
+        else:
+            self.outcomes[job.ident] = Outcome("crashed", worker.stderr_tail())
+            worker.kill()
+
+
 def run_batch(
     jobs: Sequence[Job],
     *,
@@ -188,57 +269,40 @@ def run_batch(
     site_packages: Path | None,
     timeout: float,
     max_memory: int,
+    workers: int | None = 1,
 ) -> BatchResult:
+    """Judge every job; `workers` engine children share them (None: `auto`, see
+    worker_count). Outcomes are keyed by job, so they do not depend on how many workers
+    judged them or in which order; only `processes` does."""
     config = {
         "project_root": str(project_root),
         "site_packages": str(site_packages) if site_packages else None,
     }
+    if not jobs:
+        return BatchResult({}, ENGINE_VERSION, 0)
+    count = auto_workers(max_memory, len(jobs)) if workers is None else workers
+    count = max(1, min(count, len(jobs)))
+    feed = _Feed(jobs)
+    lanes = [_Lane(config, max_memory, timeout) for _ in range(count)]
+    if count == 1:
+        lanes[0].run(feed)
+    else:
+        threads = [threading.Thread(target=lane.run, args=(feed,)) for lane in lanes]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    for lane in lanes:
+        if lane.error is not None:
+            raise lane.error
     outcomes: dict[int, Outcome] = {}
-    pending = list(jobs)
-    processes = 0
-    engine_version = ENGINE_VERSION
-    if not pending:
-        return BatchResult(outcomes, engine_version, processes)
-
-    # Batched mode: one child until it dies; a timeout costs a restart, not the batch.
-    crashed = False
-    while pending and not crashed:
-        worker, engine_version = _start(config, max_memory)
-        processes += 1
-        restart = False
-        while pending and not restart:
-            job = pending[0]
-            message = _exchange(worker, job, timeout)
-            if isinstance(message, dict):
-                outcomes[job.ident] = _outcome(message)
-                pending.pop(0)
-            elif message == "timeout":
-                outcomes[job.ident] = Outcome("timeout", timeout)
-                pending.pop(0)
-                worker.kill()
-                restart = True
-            else:  # the child died: switch to one process per module
-                worker.kill()
-                crashed = True
-                restart = True
-        if not restart:
-            worker.close()
-
-    # Isolation mode: each remaining module alone, so a poisoned one is named.
-    for job in pending:
-        worker, engine_version = _start(config, max_memory)
-        processes += 1
-        message = _exchange(worker, job, timeout)
-        if isinstance(message, dict):
-            outcomes[job.ident] = _outcome(message)
-            worker.close()
-        elif message == "timeout":
-            outcomes[job.ident] = Outcome("timeout", timeout)
-            worker.kill()
-        else:
-            outcomes[job.ident] = Outcome("crashed", worker.stderr_tail())
-            worker.kill()
-    return BatchResult(outcomes, engine_version, processes)
+    for lane in lanes:
+        outcomes.update(lane.outcomes)
+    return BatchResult(
+        {job.ident: outcomes[job.ident] for job in jobs},
+        next((lane.engine_version for lane in lanes if lane.processes), ENGINE_VERSION),
+        sum(lane.processes for lane in lanes),
+    )
 
 
 def _exchange(worker: _Worker, job: Job, timeout: float) -> dict[str, Any] | str:
