@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from . import __version__
 from .errors import ActionError, ConfigError, ToolError
 from .github.context import GitHubContext
+from .native import with_native_site_packages
 from .publishing import changes_for, publish_reports
 from .run import execute, fail_early
 from .settings import (
@@ -140,7 +141,7 @@ def action_command(environ: Mapping[str, str]) -> int:
     _mask(raw, context)
     try:
         workspace = workspace_root(environ)
-        settings = build_settings(raw, workspace)
+        settings = with_native_site_packages(build_settings(raw, workspace), environ)
         require_a_gate(settings)
     except ActionError as exc:
         return fail_early(exc, environ, in_actions=True)
