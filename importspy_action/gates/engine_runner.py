@@ -210,7 +210,7 @@ class _Lane:
         self.outcomes: dict[int, Outcome] = {}
         self.processes = 0
         self.engine_version = ENGINE_VERSION
-        self.error: ToolError | None = None
+        self.error: Exception | None = None
 
     def _start(self) -> _Worker:
         worker, self.engine_version = _start(self.config, self.max_memory)
@@ -223,26 +223,32 @@ class _Lane:
             while unjudged is not None:
                 self._isolated(unjudged)
                 unjudged = feed.take()
-        except ToolError as exc:
+        except Exception as exc:  # re-raised by run_batch in the caller's thread
             self.error = exc
             feed.stop()  # the other lanes stop too; the error ends the whole batch
 
     def _batched(self, feed: _Feed) -> Job | None:
         """Judge jobs in one child; return the job in flight when the child died."""
         worker: _Worker | None = None
-        while (job := feed.take()) is not None:
-            if worker is None:
-                worker = self._start()
-            message = _exchange(worker, job, self.timeout)
-            if isinstance(message, dict):
-                self.outcomes[job.ident] = _outcome(message)
-            elif message == "timeout":  # a timeout costs a restart, not the batch
-                self.outcomes[job.ident] = Outcome("timeout", self.timeout)
+        try:
+            while (job := feed.take()) is not None:
+                if worker is None:
+                    worker = self._start()
+                message = _exchange(worker, job, self.timeout)
+                if isinstance(message, dict):
+                    self.outcomes[job.ident] = _outcome(message)
+                elif message == "timeout":  # a timeout costs a restart, not the batch
+                    self.outcomes[job.ident] = Outcome("timeout", self.timeout)
+                    worker.kill()
+                    worker = None
+                else:  # the child died: this lane switches to one process per module
+                    worker.kill()
+                    worker = None
+                    return job
+        except BaseException:
+            if worker is not None:  # never leave a child behind on an unexpected error
                 worker.kill()
-                worker = None
-            else:  # the child died: this lane switches to one process per module
-                worker.kill()
-                return job
+            raise
         if worker is not None:
             worker.close()
         return None
