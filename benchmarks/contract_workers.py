@@ -15,6 +15,7 @@ Usage: python benchmarks/contract_workers.py [--size 2000] [--repeat 3] [--worke
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -75,7 +76,11 @@ def main() -> None:
                 times.setdefault(("gate", workers), []).append(time_gate(root, workers, denied))
                 times.setdefault(("batch", workers), []).append(time_batch(root, workers, denied))
         base = counts[0]
-        print(f"N = {args.size}, {args.repeat} runs each, median seconds (all runs)")
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(
+            f"N = {args.size}, {args.repeat} runs each, median seconds (all runs); "
+            f"{os.cpu_count()} CPUs, 1-min load average at the end {load:.2f}"
+        )
         print(f"{'what':>6} {'workers':>8} {'median s':>9} {'speedup':>8}  runs")
         for kind in ("gate", "batch"):
             reference = statistics.median(times[(kind, base)])
