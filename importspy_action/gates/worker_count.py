@@ -104,5 +104,5 @@ def auto_workers(
     memory = available_memory(root, meminfo)
     if memory is not None:
         count = min(count, memory // max(1, max_memory))
-    count = min(count, math.ceil(jobs / MIN_JOBS_PER_WORKER))
+    count = min(count, jobs // MIN_JOBS_PER_WORKER)
     return max(1, count)

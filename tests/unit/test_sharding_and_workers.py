@@ -120,4 +120,5 @@ def test_auto_workers_is_capped_by_memory_and_job_count(tmp_path: Path):
     # no memory so small that not even one fits: still one worker
     assert auto_workers(64 * GIB, many, root=root, meminfo=nothing) == 1
     # a handful of modules does not pay for a second start-up
-    assert auto_workers(GIB, MIN_JOBS_PER_WORKER, root=root, meminfo=nothing) == 1
+    assert auto_workers(GIB, 2 * MIN_JOBS_PER_WORKER - 1, root=root, meminfo=nothing) == 1
+    assert auto_workers(GIB, 0, root=root, meminfo=nothing) == 1
