@@ -59,6 +59,7 @@ lock: venv
 bench: venv
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/contracts.py
+	$(PY) benchmarks/contract_workers.py
 	$(PY) benchmarks/checks_api.py
 	$(PY) benchmarks/coverage.py
 	$(PY) benchmarks/lint.py

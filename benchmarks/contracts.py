@@ -91,12 +91,12 @@ def measure(kind: str, root: Path, limit: int | None) -> dict[str, float]:
         modules = modules[:limit]
     started = time.perf_counter()
     if kind == "ours":
-        from importspy_action.gates.contracts import run_contracts
+        from importspy_action.gates.contracts import check_contracts
         from importspy_action.settings import build_settings
 
         settings = build_settings({"contracts": "plugins/*.py"}, root)
-        result = run_contracts(settings)
-        denied = int(result.metrics["denied"])
+        metrics = check_contracts(settings).metrics
+        denied = int(metrics.to_json()["denied"]) if metrics else -1
     elif kind == "engine":
         from importspy.domain import AdmissionRequest
         from importspy.engine import AdmissionEngine

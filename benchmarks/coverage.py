@@ -32,16 +32,16 @@ import json, resource, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
 from importspy_action.diff import parse_unified_diff
-from importspy_action.gates.coverage import run_coverage
+from importspy_action.gates.coverage import CoverageGate
 from importspy_action.settings import build_settings
 t_import = time.perf_counter()
 root = Path(sys.argv[1])
 changes = parse_unified_diff((root / "pr.diff").read_text())
 settings = build_settings({"coverage-file": "coverage.xml", "diff-coverage-threshold": "0",
                            "json-report": "", "sarif": ""}, root)
-result = run_coverage(settings, changes)
+result = CoverageGate().run(settings, changes)
 t1 = time.perf_counter()
-m = result.metrics
+m = result.metrics.to_json()
 print(json.dumps({"seconds": t1 - t_import, "import": t_import - t0,
                   "rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "covered": m["diff_covered"], "lines": m["diff_statements"]}))

@@ -19,6 +19,7 @@ from .deliver import fail_early
 from .errors import ActionError, ConfigError, ToolError
 from .github.context import GitHubContext
 from .merge import deliver_reports
+from .native import with_native_site_packages
 from .run import execute, require_a_gate
 from .settings import (
     INPUTS,
@@ -143,7 +144,7 @@ def action_command(environ: Mapping[str, str]) -> int:
     _mask(raw, context)
     try:
         workspace = workspace_root(environ)
-        settings = build_settings(raw, workspace)
+        settings = with_native_site_packages(build_settings(raw, workspace), environ)
         require_a_gate(settings)
     except ActionError as exc:
         return fail_early(exc, environ, in_actions=True)

@@ -31,6 +31,7 @@ from .contract_yaml import ContractDoc, ContractProblem, read_contract
 from .contracts_metrics import ContractMetrics, SubjectRow
 from .engine_runner import Job, Outcome
 from .project_root import project_root_for, run_batch_by_root
+from .sharding import select_shard
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -105,7 +106,9 @@ def resolve_subjects(settings: Settings) -> tuple[list[Subject], list[str]]:
     if settings.contracts_from_pyproject:
         for subject in _pyproject_subjects(settings):
             subjects[subject.module] = subject
-    return sorted(subjects.values(), key=lambda item: item.module), notes
+    ordered = sorted(subjects.values(), key=lambda item: item.module)
+    chosen, shard_note = select_shard(ordered, settings.shard, lambda s: ws.display(s.module))
+    return chosen, notes + ([shard_note] if shard_note else [])
 
 
 def _pyproject_subjects(settings: Settings) -> list[Subject]:
@@ -188,6 +191,7 @@ def check_contracts(settings: Settings) -> GateOutcome:
         site_packages=settings.site_packages,
         timeout=settings.timeout_per_module,
         max_memory=settings.max_memory,
+        workers=settings.workers,
     )
     for job in jobs:
         _record(job, batch.outcomes[job.ident], docs, settings, tally)

@@ -5,6 +5,11 @@ All modules go through ONE child process (the engine costs ~9 ms per module; a p
 is reported as timed out, the child is killed and a fresh one continues with the rest. If
 the child dies (a crash, the memory cap), every module not yet judged is retried in its own
 process, so the poisoned module is named and all the others still get a verdict.
+
+The child's answers are read by a thread that blocks on the pipe and hands whole lines to a
+queue; the deadline is a timed `queue.get`. That works on every OS: `selectors` cannot wait
+on pipes on Windows. The memory cap is RLIMIT_AS, which exists on POSIX only; on Windows the
+child runs without a memory cap (the per-module deadline still applies).
 """
 
 from __future__ import annotations
@@ -12,17 +17,18 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import selectors
+import queue
 import subprocess
 import sys
 import tempfile
-import time
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import ToolError
+from .worker_count import auto_workers
 
 ENGINE_VERSION = "0.5.0"
 DECISION_SCHEMA = 1
@@ -69,11 +75,21 @@ class _Worker:
             env=env,
             preexec_fn=_limit_memory(max_memory),
         )
-        self._buffer = b""
-        self._selector = selectors.DefaultSelector()
-        assert self.proc.stdout is not None
-        self._selector.register(self.proc.stdout, selectors.EVENT_READ)
+        self._lines: queue.Queue[bytes | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read_lines, daemon=True)
+        self._reader.start()
         self.send(config)
+
+    def _read_lines(self) -> None:
+        """Runs in its own thread: every line the child writes, then None at end of file."""
+        stream = self.proc.stdout
+        assert stream is not None
+        try:
+            for line in iter(stream.readline, b""):
+                self._lines.put(line)
+        except (OSError, ValueError):  # the pipe was closed under us: same as end of file
+            pass
+        self._lines.put(None)
 
     def send(self, payload: dict[str, Any]) -> bool:
         assert self.proc.stdin is not None
@@ -86,20 +102,13 @@ class _Worker:
 
     def read(self, timeout: float) -> dict[str, Any] | str:
         """Next message, or "timeout", or "eof" when the child died."""
-        deadline = time.monotonic() + timeout
-        assert self.proc.stdout is not None
-        fd = self.proc.stdout.fileno()
-        while b"\n" not in self._buffer:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return "timeout"
-            if not self._selector.select(remaining):
-                return "timeout"
-            chunk = os.read(fd, 1 << 16)
-            if not chunk:
-                return "eof"
-            self._buffer += chunk
-        line, _, self._buffer = self._buffer.partition(b"\n")
+        try:
+            line = self._lines.get(timeout=max(timeout, 0.0))
+        except queue.Empty:
+            return "timeout"
+        if line is None:
+            self._lines.put(None)  # stay at end of file for any later read
+            return "eof"
         try:
             message = json.loads(line)
         except ValueError:
@@ -129,7 +138,9 @@ class _Worker:
         self._finish()
 
     def _finish(self) -> None:
-        self._selector.close()
+        # The child has exited, so its end of the pipe is closed and the reader sees end of
+        # file; join it before closing our end so no thread is left blocked in a read.
+        self._reader.join(timeout=5)
         for stream in (self.proc.stdin, self.proc.stdout):
             with contextlib.suppress(OSError):
                 if stream:
@@ -171,6 +182,92 @@ def _start(config: dict[str, Any], max_memory: int) -> tuple[_Worker, str]:
     return worker, str(version)
 
 
+class _Feed:
+    """The jobs, handed out one at a time to whichever lane asks first (thread-safe).
+
+    Lanes pull instead of taking fixed slices so a few slow modules do not leave one lane
+    busy while the others idle."""
+
+    def __init__(self, jobs: Sequence[Job]) -> None:
+        self._jobs = list(reversed(jobs))
+        self._lock = threading.Lock()
+
+    def take(self) -> Job | None:
+        with self._lock:
+            return self._jobs.pop() if self._jobs else None
+
+    def stop(self) -> None:
+        with self._lock:
+            self._jobs.clear()
+
+
+class _Lane:
+    """One engine worker's share of the batch: the batched child until it dies, then one
+    process per module (isolation), exactly as a single-worker run would do it."""
+
+    def __init__(self, config: dict[str, Any], max_memory: int, timeout: float) -> None:
+        self.config, self.max_memory, self.timeout = config, max_memory, timeout
+        self.outcomes: dict[int, Outcome] = {}
+        self.processes = 0
+        self.engine_version = ENGINE_VERSION
+        self.error: Exception | None = None
+
+    def _start(self) -> _Worker:
+        worker, self.engine_version = _start(self.config, self.max_memory)
+        self.processes += 1
+        return worker
+
+    def run(self, feed: _Feed) -> None:
+        try:
+            unjudged = self._batched(feed)
+            while unjudged is not None:
+                self._isolated(unjudged)
+                unjudged = feed.take()
+        except Exception as exc:  # re-raised by run_batch in the caller's thread
+            self.error = exc
+            feed.stop()  # the other lanes stop too; the error ends the whole batch
+
+    def _batched(self, feed: _Feed) -> Job | None:
+        """Judge jobs in one child; return the job in flight when the child died."""
+        worker: _Worker | None = None
+        try:
+            while (job := feed.take()) is not None:
+                if worker is None:
+                    worker = self._start()
+                message = _exchange(worker, job, self.timeout)
+                if isinstance(message, dict):
+                    self.outcomes[job.ident] = _outcome(message)
+                elif message == "timeout":  # a timeout costs a restart, not the batch
+                    self.outcomes[job.ident] = Outcome("timeout", self.timeout)
+                    worker.kill()
+                    worker = None
+                else:  # the child died: this lane switches to one process per module
+                    worker.kill()
+                    worker = None
+                    return job
+        except BaseException:
+            if worker is not None:  # never leave a child behind on an unexpected error
+                worker.kill()
+            raise
+        if worker is not None:
+            worker.close()
+        return None
+
+    def _isolated(self, job: Job) -> None:
+        """One module alone in its own process, so a poisoned one is named."""
+        worker = self._start()
+        message = _exchange(worker, job, self.timeout)
+        if isinstance(message, dict):
+            self.outcomes[job.ident] = _outcome(message)
+            worker.close()
+        elif message == "timeout":
+            self.outcomes[job.ident] = Outcome("timeout", self.timeout)
+            worker.kill()
+        else:
+            self.outcomes[job.ident] = Outcome("crashed", worker.stderr_tail())
+            worker.kill()
+
+
 def run_batch(
     jobs: Sequence[Job],
     *,
@@ -178,57 +275,40 @@ def run_batch(
     site_packages: Path | None,
     timeout: float,
     max_memory: int,
+    workers: int | None = 1,
 ) -> BatchResult:
+    """Judge every job; `workers` engine children share them (None: `auto`, see
+    worker_count). Outcomes are keyed by job, so they do not depend on how many workers
+    judged them or in which order; only `processes` does."""
     config = {
         "project_root": str(project_root),
         "site_packages": str(site_packages) if site_packages else None,
     }
+    if not jobs:
+        return BatchResult({}, ENGINE_VERSION, 0)
+    count = auto_workers(max_memory, len(jobs)) if workers is None else workers
+    count = max(1, min(count, len(jobs)))
+    feed = _Feed(jobs)
+    lanes = [_Lane(config, max_memory, timeout) for _ in range(count)]
+    if count == 1:
+        lanes[0].run(feed)
+    else:
+        threads = [threading.Thread(target=lane.run, args=(feed,)) for lane in lanes]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    for lane in lanes:
+        if lane.error is not None:
+            raise lane.error
     outcomes: dict[int, Outcome] = {}
-    pending = list(jobs)
-    processes = 0
-    engine_version = ENGINE_VERSION
-    if not pending:
-        return BatchResult(outcomes, engine_version, processes)
-
-    # Batched mode: one child until it dies; a timeout costs a restart, not the batch.
-    crashed = False
-    while pending and not crashed:
-        worker, engine_version = _start(config, max_memory)
-        processes += 1
-        restart = False
-        while pending and not restart:
-            job = pending[0]
-            message = _exchange(worker, job, timeout)
-            if isinstance(message, dict):
-                outcomes[job.ident] = _outcome(message)
-                pending.pop(0)
-            elif message == "timeout":
-                outcomes[job.ident] = Outcome("timeout", timeout)
-                pending.pop(0)
-                worker.kill()
-                restart = True
-            else:  # the child died: switch to one process per module
-                worker.kill()
-                crashed = True
-                restart = True
-        if not restart:
-            worker.close()
-
-    # Isolation mode: each remaining module alone, so a poisoned one is named.
-    for job in pending:
-        worker, engine_version = _start(config, max_memory)
-        processes += 1
-        message = _exchange(worker, job, timeout)
-        if isinstance(message, dict):
-            outcomes[job.ident] = _outcome(message)
-            worker.close()
-        elif message == "timeout":
-            outcomes[job.ident] = Outcome("timeout", timeout)
-            worker.kill()
-        else:
-            outcomes[job.ident] = Outcome("crashed", worker.stderr_tail())
-            worker.kill()
-    return BatchResult(outcomes, engine_version, processes)
+    for lane in lanes:
+        outcomes.update(lane.outcomes)
+    return BatchResult(
+        {job.ident: outcomes[job.ident] for job in jobs},
+        next((lane.engine_version for lane in lanes if lane.processes), ENGINE_VERSION),
+        sum(lane.processes for lane in lanes),
+    )
 
 
 def _exchange(worker: _Worker, job: Job, timeout: float) -> dict[str, Any] | str:

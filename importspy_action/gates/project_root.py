@@ -51,6 +51,7 @@ def run_batch_by_root(
     site_packages: Path | None,
     timeout: float,
     max_memory: int,
+    workers: int | None = None,
 ) -> BatchResult:
     """`run_batch` once per distinct project root (`roots` maps job ident -> root), merged
     into one result; jobs keep their order within each group."""
@@ -67,6 +68,7 @@ def run_batch_by_root(
             site_packages=site_packages,
             timeout=timeout,
             max_memory=max_memory,
+            workers=workers,
         )
         outcomes.update(batch.outcomes)
         processes += batch.processes

@@ -113,6 +113,8 @@ def _contract_values(read: _Reader) -> dict[str, object]:
         "max_module_size": read.parse("max-module-size", p.parse_size),
         "timeout_per_module": read.parse("timeout-per-module", p.parse_duration),
         "max_memory": read.parse("max-memory", p.parse_size),
+        "workers": read.parse("workers", p.parse_workers),
+        "shard": read.parse("shard", p.parse_shard),
     }
 
 

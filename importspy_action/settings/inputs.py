@@ -68,7 +68,21 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "max-memory",
         "2GiB",
-        "Address-space cap for the contract engine's child process.",
+        "Address-space cap for each contract engine child process (POSIX; Windows has no "
+        "such cap, the per-module timeout still applies).",
+    ),
+    InputSpec(
+        "workers",
+        "auto",
+        "Contract engine processes working in parallel: a number, or `auto` for the usable "
+        "CPU cores (affinity- and cgroup-aware), at most one per `max-memory` of available "
+        "memory.",
+    ),
+    InputSpec(
+        "shard",
+        "",
+        "`K/N`: check only the K-th of N deterministic shares of the modules (by a stable "
+        "hash of each path), so N matrix jobs cover every module once. Empty checks all.",
     ),
     InputSpec(
         "site-packages",

@@ -209,3 +209,28 @@ def parse_category(value: str) -> str:
     if len(value) > 200 or any(ord(char) < 32 for char in value):
         raise ValueError("a SARIF category is one line of at most 200 characters")
     return value
+
+
+MAX_WORKERS = 256
+"""More engine processes than this is a typo, not a machine."""
+
+
+def parse_workers(value: str) -> int | None:
+    """`auto` (None: resolved where the engine runs) or 1..MAX_WORKERS."""
+    if value in {"", "auto"}:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= MAX_WORKERS:
+        raise ValueError(f"{value!r} is not `auto` or a whole number from 1 to {MAX_WORKERS}")
+    return int(value)
+
+
+def parse_shard(value: str) -> tuple[int, int] | None:
+    """`K/N` with 1 <= K <= N, or empty for every module."""
+    if not value:
+        return None
+    match = re.fullmatch(r"(\d+)\s*/\s*(\d+)", value)
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise ValueError(
+            f"{value!r} is not K/N with 1 <= K <= N (e.g. `2/4`: the second of four shares)"
+        )
+    return int(match[1]), int(match[2])

@@ -76,6 +76,8 @@ class Settings:
     lint_scope: LintScope = "all"
     ruff_version: str = ""
     project_root: Path | None = None
+    workers: int | None = None  # None: `auto`, resolved where the engine runs
+    shard: tuple[int, int] | None = None  # (K, N), 1 <= K <= N
     api_breaks: tuple[str, ...] = ()
     api_breaks_from_pyproject: bool = False
     write_contracts: Path | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,21 @@ def test_contract_errors_come_back_structured(tmp_path: Path):
     ]
 
 
+def test_a_module_past_its_deadline_is_timed_out_and_the_rest_judged(tmp_path: Path):
+    """The deadline is a timed wait on the reader thread's queue (no `selectors`), so it
+    holds on Windows pipes too; the stuck child is killed and a fresh one takes over."""
+    jobs = _modules(tmp_path, 3, broken={2})
+    # ~20k lines of literals keep the engine busy for seconds, far past a 0.3 s deadline.
+    body = "".join(f"value_{i} = [{i}, {{'k': ({i},)}}]\n" for i in range(20_000))
+    jobs[0].subject.write_text(body)
+    result = _run(tmp_path, jobs, timeout=0.3)
+    assert result.outcomes[0] == engine_runner.Outcome("timeout", 0.3)
+    assert result.outcomes[1].payload["decision"] == "ADMIT"
+    assert result.outcomes[2].payload["decision"] == "DENY"
+    assert result.processes == 2
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_AS exists on POSIX only")
 def test_memory_cap_applies_to_the_child(tmp_path: Path):
     jobs = _modules(tmp_path, 1)
     with pytest.raises(ToolError, match="engine process"):
@@ -117,3 +133,34 @@ def test_site_packages_replaces_the_action_environment(tmp_path: Path):
     without = _run(tmp_path, [Job(0, module, contract)])
     kinds = {d["reference"]["name"]: d["kind"] for d in without.outcomes[0].payload["dependencies"]}
     assert kinds["yaml"] == "external" and kinds["fancylib"] == "unresolved"
+
+
+@pytest.mark.parametrize("workers", [2, 4])
+def test_outcomes_do_not_depend_on_the_number_of_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+):
+    """Lanes pull jobs from one feed; a crash sends only its own lane into isolation, so
+    every module still gets the verdict a single worker gives it."""
+    jobs = _modules(tmp_path, 9, broken={1, 6})
+    monkeypatch.setenv(CRASH_ENV, "mod_4.py")
+    one = _run(tmp_path, jobs)
+    many = _run(tmp_path, jobs, workers=workers)
+    assert list(many.outcomes) == list(one.outcomes) == list(range(9))
+    assert many.outcomes[4].kind == one.outcomes[4].kind == "crashed"
+    del many.outcomes[4], one.outcomes[4]
+    assert many.outcomes == one.outcomes
+
+
+def test_workers_share_the_batch_without_extra_processes(tmp_path: Path):
+    jobs = _modules(tmp_path, 9, broken={2})
+    result = _run(tmp_path, jobs, workers=3)
+    assert 1 < result.processes <= 3  # one child per lane at most: no crash, no timeout
+    assert [i for i, o in result.outcomes.items() if o.payload["decision"] == "DENY"] == [2]
+
+
+def test_a_start_up_failure_in_any_lane_fails_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(engine_runner, "ENGINE_VERSION", "9.9.9")
+    with pytest.raises(ToolError, match="refuses to guess"):
+        _run(tmp_path, _modules(tmp_path, 6), workers=3)

@@ -78,7 +78,8 @@ def test_zizmor_finds_nothing() -> None:
     result = zizmor(REPO, *example_workflow_files())
     assert result.returncode == 0, result.output
     assert "No findings to report" in result.output
-    for path in [*workflow_files(), REPO / "action.yml", REPO / ".github" / "dependabot.yml"]:
+    audited = [*workflow_files(), REPO / "action.yml", REPO / "native" / "action.yml"]
+    for path in [*audited, REPO / ".github" / "dependabot.yml"]:
         assert f"completed {path}\n" in result.output, (
             f"zizmor did not audit {path}:\n{result.output}"
         )
@@ -109,8 +110,9 @@ def test_workflow_schema(path: Path) -> None:
     assert result.returncode == 0, result.output
 
 
-def test_action_schema() -> None:
-    result = check_jsonschema("vendor.github-actions", REPO / "action.yml")
+@pytest.mark.parametrize("path", ["action.yml", "native/action.yml"])
+def test_action_schema(path: str) -> None:
+    result = check_jsonschema("vendor.github-actions", REPO / path)
     assert result.returncode == 0, result.output
 
 
