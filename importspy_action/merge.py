@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,12 @@ from .console import log
 from .deliver import deliver
 from .errors import EXIT_CONFIG, ConfigError
 from .gates.base import GateOutcome
+from .gates.registry import gate_named
 from .github.context import GitHubContext
 from .model import GateResult, Report, count_by_severity
 from .report_reader import ReadGate, ReadReport, read_report
 from .run import rules_of
+from .runtimes import check_shards, name_runtimes, runtime_of
 from .settings import Settings
 from .verdict import Rules, judge, off, overall
 from .workspace import Workspace
@@ -131,27 +134,44 @@ def _job_entries(label: str, path: Path, report: ReadReport, rules: Rules) -> li
     ]
 
 
-def _merge_gate(name: str, parts: Sequence[tuple[str, ReadGate]], rules: Rules) -> GateResult:
-    """One gate from several jobs: every finding (deduplicated by the verdict), every note,
-    metrics when only one job ran it, an error when any job could not run it."""
-    ran = [(label, gate) for label, gate in parts if gate.ran]
+@dataclass(frozen=True)
+class _Part:
+    """One job's copy of a gate: the job's label, the runtime it ran in, the gate."""
+
+    label: str
+    runtime: str
+    gate: ReadGate
+
+
+def _merge_gate(
+    name: str, parts: Sequence[_Part], rules: Rules, shard_notes: Sequence[str]
+) -> GateResult:
+    """One gate from several jobs: every finding (deduplicated by the verdict; one seen in
+    some runtimes only says which), every note, metrics as the gate merges them, an error
+    when any job could not run it."""
+    ran = [part for part in parts if part.gate.ran]
     if not ran:
-        return off(name, *parts[0][1].outcome.notes)
+        return off(name, *parts[0].gate.outcome.notes)
     notes: dict[str, None] = {}
-    for _, gate in ran:
-        notes.update(dict.fromkeys(gate.outcome.notes))
+    for part in ran:
+        notes.update(dict.fromkeys(part.gate.outcome.notes))
     if len(ran) > 1:
         notes[
             f"Ran in {len(ran)} jobs; findings are merged, per-job metrics are in the JSON "
             "report's `jobs`."
         ] = None
-    errors = [f"{label}: {gate.outcome.error}" for label, gate in ran if gate.outcome.error]
+        notes.update(dict.fromkeys(shard_notes))
+    errors = [f"{p.label}: {p.gate.outcome.error}" for p in ran if p.gate.outcome.error]
+    gate = gate_named(name)
+    metrics = ran[0].gate.outcome.metrics
+    if len(ran) > 1:
+        metrics = gate.merge_metrics([(p.runtime, p.gate.outcome) for p in ran]) if gate else None
     outcome = GateOutcome(
-        findings=tuple(f for _, gate in ran for f in gate.outcome.findings),
-        metrics=ran[0][1].outcome.metrics if len(ran) == 1 else None,
+        findings=tuple(name_runtimes([(p.runtime, p.gate.outcome.findings) for p in ran])),
+        metrics=metrics,
         notes=tuple(notes),
         error="; ".join(errors) or None,
-        error_exit=max(gate.outcome.error_exit for _, gate in ran if gate.outcome.error)
+        error_exit=max(p.gate.outcome.error_exit for p in ran if p.gate.outcome.error)
         if errors
         else EXIT_CONFIG,
     )
@@ -167,15 +187,17 @@ def merge(
     reports = [load_report(path) for path in paths]
     sha = _one_commit(paths, reports, context)
     labels = _labels(paths, reports)
+    shard_notes = check_shards([(p.name, r.context) for p, r in zip(paths, reports, strict=True)])
     order: list[str] = []
-    by_gate: dict[str, list[tuple[str, ReadGate]]] = {}
+    by_gate: dict[str, list[_Part]] = {}
     for label, report in zip(labels, reports, strict=True):
+        runtime = runtime_of(report.context)
         for gate in report.gates:
             if gate.name not in by_gate:
                 order.append(gate.name)
                 by_gate[gate.name] = []
-            by_gate[gate.name].append((label, gate))
-    gates = tuple(_merge_gate(name, by_gate[name], rules) for name in order)
+            by_gate[gate.name].append(_Part(label, runtime, gate))
+    gates = tuple(_merge_gate(name, by_gate[name], rules, shard_notes) for name in order)
     jobs = [
         entry
         for label, path, r in zip(labels, paths, reports, strict=True)

@@ -21,6 +21,7 @@ from .gates.engine_runner import ENGINE_VERSION
 from .gates.registry import GATES
 from .github.context import GitHubContext
 from .model import GateResult, Report
+from .runtimes import runtime_facts
 from .settings import Settings
 from .verdict import Rules, judge, off, overall
 
@@ -70,7 +71,9 @@ def run_gates(settings: Settings, changes: ChangedLines | None) -> list[GateResu
 
 
 def build_report(results: list[GateResult], settings: Settings, context: GitHubContext) -> Report:
-    facts = context.describe()
+    facts = context.describe() | runtime_facts()
+    if settings.shard is not None:
+        facts["shard"] = f"{settings.shard[0]}/{settings.shard[1]}"
     code = overall(results)
     return Report(
         tool_version=__version__,

@@ -8,7 +8,7 @@ live runs and merged reports alike, so what "failed" means cannot drift between 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -62,4 +62,10 @@ class Gate(Protocol):
 
     def metrics_from_json(self, data: Mapping[str, Any]) -> GateMetrics | None:
         """Typed metrics back from a JSON report (merge mode); ValueError when malformed."""
+        ...
+
+    def merge_metrics(self, parts: Sequence[tuple[str, GateOutcome]]) -> GateMetrics | None:
+        """Metrics of the gate run in several jobs, given as (runtime label, outcome);
+        None when this gate's numbers do not add up across jobs (each job keeps its own
+        in the report's `jobs`)."""
         ...

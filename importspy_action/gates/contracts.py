@@ -9,7 +9,7 @@ hand all judgeable modules to one engine child; turn decisions into findings.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from .contract_findings import (
     schema_findings,
 )
 from .contract_yaml import ContractDoc, ContractProblem, read_contract
-from .contracts_metrics import ContractMetrics, SubjectRow
+from .contracts_metrics import ContractMetrics, SubjectRow, merged_metrics
 from .engine_runner import Job, Outcome
 from .project_root import project_root_for, run_batch_by_root
 from .sharding import select_shard
@@ -155,6 +155,9 @@ class ContractsGate:
 
     def metrics_from_json(self, data: Mapping[str, Any]) -> ContractMetrics:
         return ContractMetrics.from_json(data)
+
+    def merge_metrics(self, parts: Sequence[tuple[str, GateOutcome]]) -> ContractMetrics | None:
+        return merged_metrics(parts)
 
 
 @dataclass

@@ -12,7 +12,7 @@ at the report file (line 1) or the file that drags the diff down most.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,6 +115,10 @@ class CoverageGate:
 
     def metrics_from_json(self, data: Mapping[str, Any]) -> CoverageMetrics:
         return CoverageMetrics.from_json(data)
+
+    def merge_metrics(self, parts: Sequence[tuple[str, GateOutcome]]) -> None:
+        """Per-job numbers do not add up across jobs; the report's `jobs` keeps each."""
+        return None
 
 
 def read_coverage(settings: Settings) -> MergedCoverage:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import subprocess
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -163,6 +163,10 @@ class LintGate:
 
     def metrics_from_json(self, data: Mapping[str, Any]) -> LintMetrics:
         return LintMetrics.from_json(data)
+
+    def merge_metrics(self, parts: Sequence[tuple[str, GateOutcome]]) -> None:
+        """Per-job numbers do not add up across jobs; the report's `jobs` keeps each."""
+        return None
 
 
 def run_lint(settings: Settings, changes: ChangedLines | None) -> GateOutcome:

@@ -26,9 +26,13 @@ DEMO_INPUTS = {
 
 
 def _masked(value: Any) -> Any:
-    """Volatile facts out: when it ran, and which interpreter ran the runtime check."""
+    """Volatile facts out: when it ran, and which interpreter (runtime) judged it."""
     if isinstance(value, dict):
-        return {key: _masked(item) for key, item in value.items() if key != "generated_at"}
+        return {
+            key: _masked(item)
+            for key, item in value.items()
+            if key != "generated_at" and not key.startswith("runtime")
+        }
     if isinstance(value, list):
         return [_masked(item) for item in value]
     if isinstance(value, str):

@@ -125,3 +125,45 @@ def test_a_missing_interpreter_stops_with_exit_2(tmp_path: Path) -> None:
     step = result.steps["prepare"]
     assert step.returncode == 2
     assert "Input `python`: no interpreter 'python9.9' on PATH" in step.stderr
+
+
+def test_the_merged_reports_show_which_runtime_breaks_the_contract(tmp_path: Path) -> None:
+    """Issue 13's runtime matrix: the jobs' reports merged into one table, module x runtime."""
+    from importspy_action.cli import main
+
+    reports = tmp_path / "reports"
+    for minor in (10, 12):
+        _, _, workspace = _run_native(minor, tmp_path / f"py3{minor}")
+        target = reports / f"py3{minor}" / "importspy-report.json"
+        target.parent.mkdir(parents=True)
+        shutil.copy(workspace / "importspy-report.json", target)
+    merged = tmp_path / "merged.json"
+    summary = tmp_path / "merged.md"
+    code = main(
+        [
+            "merge",
+            "reports/*/importspy-report.json",
+            "--workspace",
+            str(tmp_path),
+            "--json-report",
+            str(merged),
+            "--sarif",
+            "",
+            "--summary-file",
+            str(summary),
+        ],
+        environ={"PATH": os.environ["PATH"]},
+    )
+    assert code == 1  # denied on 3.10
+    (gate,) = [g for g in json.loads(merged.read_text())["gates"] if g["gate"] == "contracts"]
+    matrix = gate["metrics"]["matrix"]
+    assert [runtime.split(" · ")[0][:12] for runtime in matrix["runtimes"]] == [
+        "CPython 3.10",
+        "CPython 3.12",
+    ]
+    assert matrix["rows"] == [{"module": "plugins/modern.py", "cells": ["✗ ISPY-R102", "✓"]}]
+    (finding,) = gate["findings"]
+    assert "(on CPython 3.10" in finding["message"]  # named once, with where it occurs
+    text = summary.read_text()
+    assert "Runtime matrix: 1 of 1 modules break their contract" in text
+    assert "| `plugins/modern.py` | ✗ ISPY-R102 | ✓ |" in text

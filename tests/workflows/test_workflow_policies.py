@@ -21,7 +21,11 @@ OWN = wc.workflow_files()
 EXAMPLES = wc.example_workflow_files()
 EVERY = OWN + EXAMPLES
 # The template names importspy-action's own publish.yml on a tag: its SHA is the user's pick.
-TEMPLATE_TAG_ALLOWED = ("org/importspy-action/.github/workflows/publish.yml",)
+TEMPLATE_TAG_ALLOWED = (
+    "org/importspy-action/.github/workflows/publish.yml",
+    "org/importspy-action",
+    "org/importspy-action/native",
+)
 
 
 def ids(path: Path) -> str:
