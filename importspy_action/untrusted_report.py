@@ -181,4 +181,3 @@ def _rejudged(
     else:
         status, code = GateStatus.PASSED, 0
     return replace(gate, status=status, exit_code=code, findings=located)
-
