@@ -28,6 +28,7 @@ from .model import Report
 from .ranking import select
 from .reporters import check_run, commands, json_report, outputs, sarif, summary, terminal
 from .settings import Settings
+from .untrusted_report import Locator
 from .writer import Writer
 
 
@@ -121,9 +122,18 @@ def deliver(
     *,
     out: TextIO = sys.stdout,
     changes: ChangedLines | None = None,
+    untrusted: bool = False,
 ) -> int:
-    """Deliver a report (from the gates or merged from files) and return the exit code."""
-    view = views.build(report)
+    """Deliver a report (from the gates or merged from files) and return the exit code.
+
+    `untrusted`: the report was read from files another job wrote (merge mode), so only its
+    findings at clean paths of files here (or of the change) may become annotations.
+    """
+    located = None
+    if untrusted:
+        changed = frozenset(changes.files) if changes is not None else frozenset()
+        located = Locator(settings.workspace, changed)
+    view = views.build(report, located)
     delivery = _write_files(report, view, settings, context, environ)
     _print_terminal(view, context, out)
     # network last: everything above is already on disk / in the log
@@ -191,7 +201,7 @@ def _check_run(
 
 def _annotate(view: views.ReportView, settings: Settings, changes: ChangedLines | None) -> None:
     """Workflow-command annotations: the same selection and order as the check run's."""
-    chosen = select(view.findings, mode=settings.annotations, changes=changes, limit=None)
+    chosen = select(view.annotatable, mode=settings.annotations, changes=changes, limit=None)
     commands.emit(chosen.findings)
 
 

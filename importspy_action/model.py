@@ -107,6 +107,8 @@ class Finding:
         return replace(self, severity=severity)
 
     def to_json(self) -> dict[str, Any]:
+        """The finding as the JSON report (schema v1) holds it; texts longer than the schema
+        allows are cut (with `…`), so every report the action writes can be read back."""
         data: dict[str, Any] = {
             "gate": self.gate,
             "code": self.code,
@@ -116,13 +118,13 @@ class Finding:
             "end_line": self.last_line,
             "start_column": self.start_column,
             "end_column": self.end_column,
-            "title": self.title,
-            "message": self.message,
-            "expected": self.expected,
-            "observed": self.observed,
-            "help": self.help,
+            "title": _clip(self.title, MAX_TITLE_CHARS),
+            "message": _clip(self.message, MAX_TEXT_CHARS),
+            "expected": _clip(self.expected, MAX_TEXT_CHARS),
+            "observed": _clip(self.observed, MAX_TEXT_CHARS),
+            "help": _clip(self.help, MAX_TEXT_CHARS),
             "url": self.url,
-            "context": self.context,
+            "context": _clip(self.context, MAX_TEXT_CHARS),
         }
         return data
 
@@ -242,6 +244,17 @@ class Report:
             "jobs": [dict(job) for job in self.jobs],
             "gates": [gate.to_json() for gate in self.gates],
         }
+
+
+MAX_TITLE_CHARS = 1024
+MAX_TEXT_CHARS = 65_536
+"""The JSON report schema's limits for a finding's title and its other texts."""
+
+
+def _clip(text: str | None, limit: int) -> str | None:
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
 
 
 def _str(data: Mapping[str, Any], key: str) -> str:

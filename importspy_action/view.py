@@ -8,20 +8,13 @@ Report -- live or merged -- and the typed metrics' own `section()`s.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .blocks import Block
 from .errors import EXIT_CONFIG, EXIT_INTERNAL
 from .model import Finding, GateResult, GateStatus, Report
-
-STATUS_WORDS = {
-    GateStatus.PASSED: "passed",
-    GateStatus.FAILED: "failed",
-    GateStatus.ERROR: "could not run",
-    GateStatus.SKIPPED: "off",
-}
 
 
 @dataclass(frozen=True)
@@ -31,7 +24,7 @@ class GateView:
     name: str
     status: GateStatus
     counts: Mapping[str, int]
-    detail: str  # the metrics' headline, else the error, else ""
+    headline: str  # the metrics' one line, built from their numbers ("" when none)
     error: str | None
     notes: tuple[str, ...]
     section: tuple[Block, ...]
@@ -67,6 +60,15 @@ class ReportView:
     jobs: tuple[JobRow, ...]  # only when the report merged several jobs
     findings: tuple[Finding, ...]  # every finding, deduplicated, worst first
     run_url: str
+    unlocated: tuple[Finding, ...] = ()  # counted, but no file here to annotate
+
+    @property
+    def annotatable(self) -> tuple[Finding, ...]:
+        """The findings that may become annotations (all but the unlocated ones)."""
+        if not self.unlocated:
+            return self.findings
+        away = {finding.identity for finding in self.unlocated}
+        return tuple(f for f in self.findings if f.identity not in away)
 
     @property
     def errors(self) -> tuple[GateView, ...]:
@@ -87,7 +89,7 @@ def _gate_view(gate: GateResult) -> GateView:
         name=gate.gate,
         status=gate.status,
         counts=gate.counts(),
-        detail=headline or gate.error or "",
+        headline=headline,
         error=gate.error,
         notes=gate.notes,
         section=gate.metrics.section() if gate.metrics is not None else (),
@@ -108,8 +110,11 @@ def _job_row(job: Mapping[str, Any]) -> JobRow:
     )
 
 
-def build(report: Report) -> ReportView:
+def build(report: Report, located: Callable[[Finding], bool] | None = None) -> ReportView:
+    """The view of `report`; `located` says which findings name a file that can be annotated
+    (merge mode: a report from another job may name paths that are not here)."""
     jobs: Sequence[Mapping[str, Any]] = report.jobs if len(report.jobs) > 1 else ()
+    findings = tuple(report.findings)
     return ReportView(
         verdict=verdict_of(report),
         passed=report.passed,
@@ -118,8 +123,9 @@ def build(report: Report) -> ReportView:
         exit_code=report.exit_code,
         gates=tuple(_gate_view(gate) for gate in report.gates),
         jobs=tuple(_job_row(job) for job in jobs),
-        findings=tuple(report.findings),
+        findings=findings,
         run_url=report.context.get("run_url", ""),
+        unlocated=tuple(f for f in findings if not located(f)) if located else (),
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import caps
 from ..diff import ChangedLines
 from ..errors import ConfigError
 from ..model import Finding
@@ -75,6 +76,7 @@ def report_paths(settings: Settings) -> list[Path]:
                 "a report from another job must be downloaded first."
             )
         found += [path for path in matches if path not in found]
+    caps.COVERAGE_FILES.check(len(found), subject="Input `coverage-file`")
     return found
 
 

@@ -100,7 +100,7 @@ def _summary(view: ReportView, selection: Selection, notes: Sequence[str]) -> st
         *gate_table(view.gates, details=False),
         "",
     ]
-    head += [f"- ⚠️ {cell(gate.name)}: {cell(gate.error or '')}" for gate in view.errors]
+    head += [f"- ⚠️ {gate.name}: {cell(gate.error or '')}" for gate in view.errors]
     line = f"Annotations: {len(selection.findings)} of {selection.total} findings."
     if selection.capped:
         line += (

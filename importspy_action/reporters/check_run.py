@@ -63,7 +63,10 @@ def build_plan(
 ) -> CheckRunPlan:
     findings = view.findings
     selection = select(
-        findings, mode=settings.annotations, changes=changes, limit=settings.max_annotations
+        view.annotatable,
+        mode=settings.annotations,
+        changes=changes,
+        limit=settings.max_annotations,
     )
     return plan(
         view,

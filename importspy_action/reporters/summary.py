@@ -40,11 +40,29 @@ def render(view: ReportView, *, notes: list[str] | None = None) -> str:
             head.append(f"| … {more} more jobs in the JSON report | | | | |")
         head.append("")
     body = [line for gate in view.gates for line in _gate_body(gate)]
+    body += _unlocated(view)
     return _cap("\n".join(head), body)
 
 
+def _unlocated(view: ReportView) -> list[str]:
+    """Findings a merged report placed at paths that are not files here: counted, shown,
+    never annotated (a forged location must not reach the Checks API)."""
+    if not view.unlocated:
+        return []
+    return [
+        "### Findings without a location in this checkout",
+        "",
+        f"{len(view.unlocated)} finding(s) name a path that is not a file of this workspace or "
+        "of the change; they count toward the verdict but are not annotated.",
+        "",
+        *FINDINGS_HEAD,
+        *(finding_row(f, with_help=True) for f in view.unlocated),
+        "",
+    ]
+
+
 def _gate_body(gate: GateView) -> list[str]:
-    body = [f"### {cell(gate.name)}: {STATUS_LABELS[gate.status]}", ""]
+    body = [f"### {gate.name}: {STATUS_LABELS[gate.status]}", ""]  # a registry name
     if gate.error:
         body += [f"**{cell(gate.error)}**", ""]
     body += [f"- {cell(note)}" for note in gate.notes]
