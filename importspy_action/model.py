@@ -208,6 +208,7 @@ class Classification:
     source: str  # where the base came from, e.g. "merge base 1a2b3c4d5e6f"
     existing: frozenset[Identity] = frozenset()
     fixed: tuple[Finding, ...] = ()
+    only_new: bool = False  # the rule it was judged with: only new findings counted
 
     def is_new(self, finding: Finding) -> bool:
         return finding.identity not in self.existing
@@ -224,6 +225,7 @@ class Classification:
     def to_json(self, findings: Iterable[Finding]) -> dict[str, Any]:
         return {
             "source": self.source,
+            "only_new": self.only_new,
             "counts": self.counts(findings),
             "fixed": [finding.to_json() for finding in self.fixed],
         }

@@ -117,7 +117,12 @@ class BaseComparison:
         return (
             paragraph("Coverage of the changed files against the base:"),
             Table(
-                (Column("File"), Column("Base", True), Column("Head", True), Column("Change", True)),
+                (
+                    Column("File"),
+                    Column("Base", True),
+                    Column("Head", True),
+                    Column("Change", True),
+                ),
                 tuple(
                     (
                         Code(row.path),

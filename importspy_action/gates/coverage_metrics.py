@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..blocks import Block, Code, Column, Table, paragraph
 from .coverage_base import BaseComparison, Counts
@@ -238,7 +238,7 @@ def _per_file(raw: Any) -> dict[str, Counts]:
     return rows
 
 
-def _count(value: object) -> bool:
+def _count(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
