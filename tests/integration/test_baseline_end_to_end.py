@@ -1,0 +1,243 @@
+"""Baseline mode through the CLI, on real git repositories judged by the real ruff.
+
+The fixture: `main` holds a module with three old lint findings; the `feature` branch adds
+lines above them (they move down), adds one new finding and removes one old one. With
+`only-new`, only the new finding fails the run; the JSON report, SARIF, summary and the
+step outputs say 1 new, 2 existing, 1 fixed; the user's checkout is byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.composite import parse_outputs
+from tests.support.git import git
+
+CLI = [sys.executable, "-m", "importspy_action.cli"]
+
+BASE = '''\
+"""The app."""
+# padding one
+# padding two
+
+import os
+import sys
+
+
+def f():
+    x = 1
+    return 2
+'''
+
+MOVED_DOWN = '''\
+"""The app, now documented at length.
+
+Three more lines above every old finding.
+"""
+# padding one
+# padding two
+
+import os
+
+
+def g():
+    y = 2
+    return 3
+
+
+def f():
+    x = 1
+    return 2
+'''
+
+MOVED_UP = '''\
+"""The app."""
+
+import os
+import sys
+
+
+def f():
+    x = 1
+    return 2
+'''
+
+
+def cli(
+    repo: Path, tmp: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], dict[str, str], str]:
+    """Run `importspy-action run` in `repo`; returns the process, outputs and summary."""
+    output, summary = tmp / "github_output", tmp / "summary.md"
+    for path in (output, summary):
+        path.write_text("", encoding="utf-8")
+    environ = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "NO_COLOR": "1",
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        **(env or {}),
+    }
+    proc = subprocess.run(
+        [*CLI, "run", "--workspace", str(repo), *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=300,
+        check=False,
+    )
+    outputs = parse_outputs(output.read_text(encoding="utf-8"))
+    return proc, outputs, summary.read_text(encoding="utf-8")
+
+
+def make_repo(root: Path, head: str) -> Path:
+    """`main` with BASE, branch `feature` (checked out) with `head` as src/app.py."""
+    repo = root / "repo"
+    (repo / "src").mkdir(parents=True)
+    git(repo, "init", "-q")
+    (repo / "src" / "app.py").write_text(BASE, encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    git(repo, "checkout", "-q", "-b", "feature")
+    (repo / "src" / "app.py").write_text(head, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "feature")
+    return repo
+
+
+def checkout_state(repo: Path, *, skip: tuple[str, ...] = ()) -> str:
+    """A digest of everything a user could notice: files, index, HEAD, refs, worktrees."""
+    digest = hashlib.sha256()
+    for path in sorted(repo.rglob("*")):
+        relative = path.relative_to(repo).as_posix()
+        if relative.startswith((".git/", *skip)) or relative == ".git" or not path.is_file():
+            continue
+        digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    for args in (
+        ("rev-parse", "HEAD"),
+        ("symbolic-ref", "HEAD"),
+        ("ls-files", "-s"),
+        ("status", "--porcelain=v2", "--untracked-files=all", "--no-renames"),
+        ("for-each-ref",),
+        ("worktree", "list", "--porcelain"),
+    ):
+        digest.update(git(repo, *args).encode() + b"\0")
+    return digest.hexdigest()
+
+
+MERGE_BASE = ("--lint", "true", "--baseline", "merge-base", "--base-ref", "main")
+
+
+def test_only_new_fails_on_the_new_finding_only(tmp_path: Path):
+    repo = make_repo(tmp_path, MOVED_DOWN)
+    before = checkout_state(repo)
+    out = tmp_path / "out"
+    proc, outputs, summary = cli(
+        repo,
+        tmp_path,
+        *MERGE_BASE,
+        "--only-new",
+        "true",
+        "--json-report",
+        str(out / "report.json"),
+        "--sarif",
+        str(out / "results.sarif"),
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert checkout_state(repo) == before  # nothing in the user's checkout changed
+    assert not list(tmp_path.glob("**/importspy-base-*"))  # the base worktree is gone
+    assert (outputs["new-findings"], outputs["existing-findings"], outputs["fixed-findings"]) == (
+        "1",
+        "2",
+        "1",
+    )
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    lint = next(gate for gate in report["gates"] if gate["gate"] == "lint")
+    states = {(f["code"], f["start_line"]): f["baseline"] for f in lint["findings"]}
+    assert states == {("F841", 12): "new", ("F401", 8): "existing", ("F841", 17): "existing"}
+    assert lint["status"] == "failed"
+    assert report["baseline"]["counts"] == {"new": 1, "existing": 2, "fixed": 1}
+    assert [(f["code"], f["start_line"]) for f in report["baseline"]["fixed"]] == [("F401", 6)]
+    assert all("fingerprint" in f for f in lint["findings"])
+    sarif = json.loads((out / "results.sarif").read_text(encoding="utf-8"))
+    by_line = {
+        r["locations"][0]["physicalLocation"]["region"]["startLine"]: r["baselineState"]
+        for r in sarif["runs"][0]["results"]
+    }
+    assert by_line == {12: "new", 8: "unchanged", 17: "unchanged"}
+    assert "**1 new** · 2 existing · 1 fixed" in summary
+    assert "2 existing findings (the base has them too)" in summary
+    assert "✅ 1 fixed: `src/app.py:6` F401" in summary
+    # the new finding is listed before the existing ones in the terminal too
+    assert proc.stdout.index("src/app.py:12") < proc.stdout.index("src/app.py:8")
+
+
+def test_every_finding_counts_without_only_new(tmp_path: Path):
+    repo = make_repo(tmp_path, MOVED_DOWN)
+    fixed = MOVED_DOWN.replace("    y = 2\n    return 3", "    return 3")
+    assert fixed != MOVED_DOWN
+    (repo / "src" / "app.py").write_text(fixed, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "no new finding")
+    passed, outputs, _ = cli(repo, tmp_path, *MERGE_BASE, "--only-new", "true")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert outputs["new-findings"] == "0" and outputs["existing-findings"] == "2"
+    counted, _, _ = cli(repo, tmp_path, *MERGE_BASE)
+    assert counted.returncode == 1  # the existing findings still count without `only-new`
+
+
+def test_lines_moving_up_keep_old_findings_existing(tmp_path: Path):
+    repo = make_repo(tmp_path, MOVED_UP)
+    proc, outputs, _ = cli(repo, tmp_path, *MERGE_BASE, "--only-new", "true")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (outputs["new-findings"], outputs["existing-findings"], outputs["fixed-findings"]) == (
+        "0",
+        "3",
+        "0",
+    )
+
+
+def test_baseline_report_from_an_earlier_run(tmp_path: Path):
+    repo = make_repo(tmp_path, MOVED_DOWN)
+    git(repo, "checkout", "-q", "main")
+    base_report = repo / ".baseline" / "report.json"
+    earlier, _, _ = cli(repo, tmp_path, "--lint", "true", "--json-report", str(base_report))
+    assert earlier.returncode == 1  # main's own run fails on its three findings
+    git(repo, "checkout", "-q", "feature")
+    proc, outputs, _ = cli(
+        repo,
+        tmp_path,
+        "--lint",
+        "true",
+        "--baseline-report",
+        ".baseline/*.json",
+        "--only-new",
+        "true",
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert (outputs["new-findings"], outputs["existing-findings"], outputs["fixed-findings"]) == (
+        "1",
+        "2",
+        "1",
+    )
+    assert "Against the baseline report .baseline/report.json: 1 new" in proc.stdout
+
+
+def test_merge_base_without_a_base_counts_every_finding(tmp_path: Path):
+    repo = make_repo(tmp_path, MOVED_DOWN)
+    proc, outputs, _ = cli(repo, tmp_path, "--lint", "true", "--baseline", "merge-base")
+    assert proc.returncode == 1
+    assert "this run has no base" in proc.stderr
+    assert outputs["new-findings"] == ""  # no comparison: the outputs stay empty
+
+
+@pytest.mark.parametrize("ref", ["--upload-pack=x", "main..feature"])
+def test_a_hostile_base_ref_is_refused(tmp_path: Path, ref: str):
+    repo = make_repo(tmp_path, MOVED_DOWN)
+    proc, _, _ = cli(repo, tmp_path, "--lint", "true", "--baseline", "merge-base", f"--base-ref={ref}")
+    assert proc.returncode == 2
+    assert "base-ref" in proc.stderr
