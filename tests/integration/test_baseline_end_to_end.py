@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.composite import parse_outputs
+from tests.support.gate_projects import BASE_CALC, DRIVER, calc_project, measure
 from tests.support.git import git
 
 CLI = [sys.executable, "-m", "importspy_action.cli"]
@@ -238,6 +239,51 @@ def test_merge_base_without_a_base_counts_every_finding(tmp_path: Path):
 @pytest.mark.parametrize("ref", ["--upload-pack=x", "main..feature"])
 def test_a_hostile_base_ref_is_refused(tmp_path: Path, ref: str):
     repo = make_repo(tmp_path, MOVED_DOWN)
-    proc, _, _ = cli(repo, tmp_path, "--lint", "true", "--baseline", "merge-base", f"--base-ref={ref}")
+    proc, _, _ = cli(
+        repo, tmp_path, "--lint", "true", "--baseline", "merge-base", f"--base-ref={ref}"
+    )
     assert proc.returncode == 2
     assert "base-ref" in proc.stderr
+
+
+def coverage_repo(root: Path) -> tuple[Path, float, float]:
+    """`main` and `feature` of the calc project, each measured by coverage.py; the base's
+    report is kept (untracked) in .base/. Returns the repo and both totals in percent."""
+    repo = root / "cov"
+    base_driver = DRIVER.replace("add, clamp, sign", "add, sign").replace("assert clamp", "# ")
+    calc_project(repo, **{"src/pkg/calc.py": BASE_CALC, "driver.py": base_driver})
+    (repo / ".gitignore").write_text(".coverage\ncoverage.*\n.base/\nbadges/\n", encoding="utf-8")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    measure(repo, branch=False)
+    (repo / ".base").mkdir()
+    (repo / "coverage.xml").rename(repo / ".base" / "coverage.xml")
+    base_totals = json.loads((repo / "coverage.json").read_text(encoding="utf-8"))["totals"]
+    git(repo, "checkout", "-q", "-b", "feature")
+    calc_project(repo)  # the feature's calc.py and driver
+    git(repo, "commit", "-q", "-am", "feature")
+    measure(repo, branch=False)
+    head_totals = json.loads((repo / "coverage.json").read_text(encoding="utf-8"))["totals"]
+    return repo, base_totals["percent_covered"], head_totals["percent_covered"]
+
+
+def test_coverage_delta_ratchet_and_badges(tmp_path: Path):
+    repo, base, head = coverage_repo(tmp_path)
+    assert head < base  # the feature adds uncovered code
+    common = ("--coverage-file", "coverage.xml", "--base-coverage-file", ".base/coverage.xml")
+    common += ("--base-ref", "main", "--badge", "badges")
+    loose, outputs, summary = cli(repo, tmp_path, *common, "--coverage-max-drop", "100")
+    assert loose.returncode == 0, loose.stdout + loose.stderr
+    assert abs(float(outputs["coverage-delta"]) - (head - base)) <= 0.01
+    assert abs(float(outputs["base-coverage"]) - base) <= 0.01
+    assert "| Change against the base |" in summary
+    assert "| `src/pkg/calc.py` |" in summary  # the changed file's own delta
+    assert "COV-DROP" not in summary
+    svg = (repo / "badges" / "coverage.svg").read_text(encoding="utf-8")
+    assert f">{int(head)}%<" in svg
+    assert ">passing<" in (repo / "badges" / "importspy.svg").read_text(encoding="utf-8")
+    strict, outputs, summary = cli(repo, tmp_path, *common, "--coverage-max-drop", "0.1")
+    assert strict.returncode == 1, strict.stdout + strict.stderr
+    assert "COV-DROP" in summary and "Total line coverage fell from" in summary
+    assert ">failing<" in (repo / "badges" / "importspy.svg").read_text(encoding="utf-8")
