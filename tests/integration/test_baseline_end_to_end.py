@@ -287,3 +287,26 @@ def test_coverage_delta_ratchet_and_badges(tmp_path: Path):
     assert strict.returncode == 1, strict.stdout + strict.stderr
     assert "COV-DROP" in summary and "Total line coverage fell from" in summary
     assert ">failing<" in (repo / "badges" / "importspy.svg").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("event", ["pull_request", "merge_group"])
+def test_the_base_comes_from_the_event(tmp_path: Path, event: str):
+    """A pull request's merge base, or the merge queue's base_sha: no `base-ref` needed."""
+    repo = make_repo(tmp_path, MOVED_DOWN)
+    base, head = git(repo, "rev-parse", "main"), git(repo, "rev-parse", "feature")
+    payload: dict[str, object] = {
+        "pull_request": {"number": 7, "base": {"sha": base}, "head": {"sha": head}},
+        "merge_group": {"base_sha": base, "head_sha": head},
+    }
+    event_file = tmp_path / "event.json"
+    event_file.write_text(json.dumps({event: payload[event]}), encoding="utf-8")
+    env = {"GITHUB_EVENT_NAME": event, "GITHUB_EVENT_PATH": str(event_file)}
+    before = checkout_state(repo)
+    flags = ("--lint", "true", "--baseline", "merge-base", "--only-new", "true")
+    # the default json-report and sarif would be written into the checkout, as asked
+    outside = ("--json-report", str(tmp_path / "out" / "r.json"), "--sarif", "")
+    proc, outputs, _ = cli(repo, tmp_path, *flags, *outside, env=env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"Against the merge base {base[:12]}: 1 new, 2 existing, 1 fixed" in proc.stdout
+    assert outputs["new-findings"] == "1"
+    assert checkout_state(repo) == before
