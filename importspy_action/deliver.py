@@ -15,9 +15,11 @@ import sys
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import TextIO
 
+from . import badge
 from . import view as views
 from .console import Console, log
 from .diff import ChangedLines
@@ -73,7 +75,12 @@ def _write_files(
         _safely(
             delivery,
             "JSON report",
-            lambda: writer.write(target, json_report.render(report), what="Input `json-report`"),
+            # each finding's fingerprint, so a later run can use this report as its baseline
+            lambda: writer.write(
+                target,
+                json_report.render(report, source=SourceLines(ws)),
+                what="Input `json-report`",
+            ),
         )
         delivery.outputs["json-report"] = ws.display(target)
     if settings.sarif is not None:
@@ -84,11 +91,18 @@ def _write_files(
             lambda: writer.write(
                 sarif_path,
                 # fingerprints read the flagged lines from the workspace (safely, size-capped)
-                sarif.render(report, source=SourceLines(ws), category=settings.sarif_category),
+                sarif.render(
+                    report,
+                    report.baseline,
+                    source=SourceLines(ws),
+                    category=settings.sarif_category,
+                ),
                 what="Input `sarif`",
             ),
         )
         delivery.outputs["sarif"] = ws.display(sarif_path)
+    if settings.badge is not None:
+        _safely(delivery, "badges", lambda: _write_badges(report, settings.badge, writer))
     summary_file = environ.get("GITHUB_STEP_SUMMARY")
     if summary_file and summary.should_write(view, settings.summary):
         _safely(
@@ -99,6 +113,16 @@ def _write_files(
             ),
         )
     return delivery
+
+
+def _write_badges(report: Report, folder: Path | None, writer: Writer) -> None:
+    """`importspy.svg` and, when a gate measured coverage, `coverage.svg` (input `badge`)."""
+    if folder is None:
+        return
+    measured = (gate.metrics.outputs().get("coverage", "") for gate in report.gates if gate.metrics)
+    coverage = next((Fraction(value) for value in measured if value), None)
+    for path, svg in badge.badges(folder, passed=report.passed, coverage=coverage).items():
+        writer.write(path, svg, what="Input `badge`")
 
 
 def _print_terminal(view: views.ReportView, context: GitHubContext, out: TextIO) -> None:

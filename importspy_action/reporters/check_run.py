@@ -61,7 +61,7 @@ def build_plan(
     head_sha: str,
     external_id: str = "",
 ) -> CheckRunPlan:
-    findings = view.findings
+    findings = view.annotated  # with a baseline: the new findings only
     selection = select(
         view.annotatable,
         mode=settings.annotations,

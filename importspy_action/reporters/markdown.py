@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from .. import markdown_safe
 from ..blocks import Block, Code, Inline, Link, Paragraph
 from ..model import Finding, GateStatus
-from ..view import GateView, JobRow, ReportView, location
+from ..view import BaselineView, GateView, JobRow, ReportView, location
 
 STATUS_LABELS = {
     GateStatus.PASSED: "✅ passed",
@@ -164,3 +164,26 @@ def counts_line(counts: Mapping[str, int], fail_on: str) -> str:
         f"**{counts['error']}** errors · **{counts['warning']}** warnings · "
         f"**{counts['notice']}** notices · fails on: `{cell(fail_on)}`"
     )
+
+
+def baseline_line(baseline: BaselineView) -> str:
+    """`Against the merge base …: **1 new** · 4 existing · 3 fixed`, and what counted."""
+    rule = (
+        "only new findings count toward the verdict"
+        if baseline.only_new
+        else "every finding counts toward the verdict"
+    )
+    return (
+        f"Against the {cell(baseline.source)}: **{baseline.new} new** · "
+        f"{baseline.existing} existing · {baseline.fixed} fixed ({rule})"
+    )
+
+
+MAX_FIXED_LISTED = 20
+
+
+def fixed_line(fixed: tuple[Finding, ...]) -> str:
+    """`✅ 3 fixed: `a.py:3` E501, …` (the first few by place)."""
+    shown = ", ".join(f"{code(location(f))} {cell(f.code)}" for f in fixed[:MAX_FIXED_LISTED])
+    more = f", … {len(fixed) - MAX_FIXED_LISTED} more" if len(fixed) > MAX_FIXED_LISTED else ""
+    return f"✅ {len(fixed)} fixed: {shown}{more}"
