@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from ..model import Finding, Severity
 from .annotations import same_type
+from .api_model import Member, ModuleSurface, Param
 from .parameters import POSITIONAL, parameter_changes
-from .surface import Member, ModuleSurface, Param
 
 GATE = "api-breaks"
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .annotations import same_expression, same_type
-from .surface import Param
+from .api_model import Param
 
 Change = tuple[str, int, str, str]
 """(rule code, line, message, help): compare.py turns each into a located Finding."""
