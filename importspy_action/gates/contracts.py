@@ -24,11 +24,11 @@ from .contract_findings import (
     GATE,
     contract_problem,
     decision_findings,
-    module_problem,
     schema_findings,
 )
 from .contract_yaml import ContractDoc, ContractProblem, read_contract
 from .contracts_metrics import ContractMetrics, SubjectRow, merged_metrics
+from .engine_findings import engine_failure, too_large
 from .engine_runner import Job, Outcome
 from .project_root import project_root_for, run_batch_by_root
 from .sharding import select_shard
@@ -249,7 +249,11 @@ def _prepare(
         return None
     size = subject.module.stat().st_size
     if size > settings.max_module_size:
-        tally.decide(ident, "TOO LARGE", [_too_large(subject.module, size, settings)])
+        tally.decide(
+            ident,
+            "TOO LARGE",
+            [too_large(subject.module, size, settings.max_module_size, settings.workspace)],
+        )
         return None
     return Job(ident, subject.module, subject.contract)
 
@@ -269,18 +273,6 @@ def _read_contract(contract: Path, ws: Workspace, tally: _Tally) -> ContractDoc 
             )
         )
         return None
-
-
-def _too_large(module: Path, size: int, settings: Settings) -> Finding:
-    return module_problem(
-        "ISPYA-S002",
-        "module too large",
-        f"Module is {size} bytes, above `max-module-size` "
-        f"({settings.max_module_size} bytes); it was not checked.",
-        module=module,
-        workspace=settings.workspace,
-        help_text="Raise `max-module-size` if this module is meant to be this big.",
-    )
 
 
 def _record(
@@ -316,39 +308,5 @@ def _record(
     tally.decide(
         job.ident,
         decision,
-        [_failure_finding(outcome.kind, outcome.payload, job.subject, settings)],
-    )
-
-
-def _failure_finding(kind: str, payload: Any, module: Path, settings: Settings) -> Finding:
-    ws = settings.workspace
-    if kind == "timeout":
-        return module_problem(
-            "ISPYA-T001",
-            "engine timed out",
-            f"The contract engine did not finish this module within {payload:g}s "
-            "(`timeout-per-module`); it was not judged.",
-            module=module,
-            workspace=ws,
-            help_text="Look for pathological source (huge literals, deep nesting) or raise "
-            "`timeout-per-module`.",
-        )
-    if kind == "crashed":
-        detail = f" Last words: {payload}" if payload else ""
-        return module_problem(
-            "ISPYA-T002",
-            "engine crashed",
-            "The contract engine's process died while checking this module (a crash or the "
-            f"`max-memory` cap); it was not judged.{detail}",
-            module=module,
-            workspace=ws,
-            help_text="Check the module for pathological source, or raise `max-memory`.",
-        )
-    return module_problem(
-        "ISPYA-T003",
-        "engine error",
-        f"The contract engine failed on this module: {payload}",
-        module=module,
-        workspace=ws,
-        help_text="This is likely an ImportSpy bug; please report it with the module.",
+        [engine_failure(outcome.kind, outcome.payload, job.subject, settings.workspace)],
     )
