@@ -258,7 +258,7 @@ def test_pull_request_event_publishes_a_check_run_on_the_head_commit(
     """The image on a PR checkout, talking to the local GitHub test server over the host
     network: changed lines come from git inside the container (workspace owned by another
     uid), the check run lands on the PR's head commit (not GITHUB_SHA, the merge commit)."""
-    from tests.support.github_server import GitHubServer
+    from tests.helpers.github_server import GitHubServer
 
     scorer = git_project / "src" / "plugins" / "scorer.py"
     scorer.write_text(

@@ -22,8 +22,8 @@ from importspy_action.gates.coverage_paths import (
     suggest,
     workspace_files,
 )
-from tests.support.builders import run_coverage
-from tests.support.gate_projects import calc_project, measure, run, settings_for, write
+from tests.helpers.builders import run_coverage
+from tests.helpers.gate_projects import calc_project, measure, run, settings_for, write
 
 
 @pytest.fixture

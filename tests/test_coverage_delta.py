@@ -26,7 +26,7 @@ from importspy_action.coverage_delta import (
 )
 from importspy_action.errors import ConfigError
 from importspy_action.gates.coverage_paths import PathMapper
-from tests.support.gate_projects import BASE_CALC, DRIVER, calc_project, measure, write
+from tests.helpers.gate_projects import BASE_CALC, DRIVER, calc_project, measure, write
 
 
 def test_formatting_truncates_toward_zero():

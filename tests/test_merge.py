@@ -15,7 +15,7 @@ from importspy_action.merge import find_reports, merge
 from importspy_action.model import GateResult, GateStatus, Report, Severity
 from importspy_action.verdict import Rules
 from importspy_action.workspace import Workspace
-from tests.support import builders
+from tests.helpers import builders
 
 
 def _write(path: Path, report: Report) -> Path:

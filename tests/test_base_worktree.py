@@ -10,7 +10,7 @@ import pytest
 from importspy_action.base_worktree import base_worktree, check_ref, renamed_paths
 from importspy_action.errors import ConfigError
 from importspy_action.github.changes import GitError
-from tests.support.git import git
+from tests.helpers.git import git
 
 
 def _repo(root: Path) -> tuple[Path, list[str]]:

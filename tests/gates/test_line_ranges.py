@@ -23,7 +23,7 @@ from importspy_action.gates.line_ranges import (
 )
 from importspy_action.model import Severity
 from importspy_action.settings import build_settings
-from tests.support.builders import judged
+from tests.helpers.builders import judged
 
 counts = st.integers(min_value=1, max_value=10**7).flatmap(
     lambda total: st.tuples(st.integers(min_value=0, max_value=total), st.just(total))

@@ -13,7 +13,7 @@ from importspy_action.model import Report
 from importspy_action.report_reader import ReadReport, read_report
 from importspy_action.untrusted_report import Locator, drop_foreign_urls, is_clean_relative_path
 from importspy_action.workspace import Workspace
-from tests.support import builders
+from tests.helpers import builders
 
 SERVER = "https://github.com"
 
@@ -140,7 +140,7 @@ def test_a_finding_belongs_to_the_gate_that_lists_it() -> None:
     ).map("/".join)
 )
 def test_a_located_path_is_always_a_file_inside_the_workspace(path: str) -> None:
-    root = Path(__file__).resolve().parents[2] / "importspy_action"
+    root = Path(__file__).resolve().parents[1] / "importspy_action"
     workspace = Workspace(root)
     finding = builders.finding(1, path=path or "x")
     if Locator(workspace)(finding):

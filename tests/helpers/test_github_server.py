@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.support.github_server import Fault, GitHubServer
+from tests.helpers.github_server import Fault, GitHubServer
 
 SHA = "a" * 40
 AUTH = {"Authorization": "token test-token"}

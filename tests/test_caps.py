@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from importspy_action import caps
 from importspy_action.errors import EXIT_CONFIG, ConfigError
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "report-schema.md"
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "report-schema.md"
 
 
 @pytest.mark.parametrize("cap", caps.ALL, ids=lambda cap: cap.name)

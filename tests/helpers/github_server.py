@@ -11,7 +11,7 @@ like GitHub's.
 
 Interface (kept stable; the container tests use it too)::
 
-    from tests.support.github_server import Fault, GitHubServer
+    from tests.helpers.github_server import Fault, GitHubServer
 
     with GitHubServer(repository="octo/demo", token="t0ken") as api:
         env = {"GITHUB_API_URL": api.url, "GITHUB_REPOSITORY": "octo/demo", ...}
@@ -37,9 +37,9 @@ Interface (kept stable; the container tests use it too)::
 
 Pointing the action at it (in-process or in the container, `--network=host`): set
 `GITHUB_API_URL=server.url`, `GITHUB_REPOSITORY`, the token as `INPUT_GITHUB-TOKEN`, and the
-fast-client variables of `tests.support.builders.FAST_API` (no write spacing, scaled retry
+fast-client variables of `tests.helpers.builders.FAST_API` (no write spacing, scaled retry
 waits, 1 s request timeout) so fault scenarios take milliseconds instead of minutes.
-`tests.support.builders.actions_env()` builds such an environment.
+`tests.helpers.builders.actions_env()` builds such an environment.
 
 Endpoints: GET /repos/{o}/{r}; POST /repos/{o}/{r}/check-runs; GET|PATCH
 /repos/{o}/{r}/check-runs/{id}; GET /repos/{o}/{r}/check-runs/{id}/annotations; GET

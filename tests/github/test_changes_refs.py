@@ -30,7 +30,7 @@ from importspy_action.github.changes import (
 )
 from importspy_action.github.context import GitHubContext
 from tests.conftest import Runner
-from tests.support.git import git
+from tests.helpers.git import git
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from importspy_action.github.context import GitHubContext
-from tests.support import builders
+from tests.helpers import builders
 
 
 def test_pull_request_reports_on_the_head_commit_not_the_merge_commit(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from importspy_action.diff import ChangedLines
 from importspy_action.model import Finding, Severity
 from importspy_action.ranking import rank, select
-from tests.support import builders
+from tests.helpers import builders
 
 CHANGES = ChangedLines(files={"src/a.py": frozenset({10})})
 

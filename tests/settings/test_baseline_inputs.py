@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from importspy_action.errors import ConfigError
-from tests.support.builders import settings
+from tests.helpers.builders import settings
 
 
 def test_defaults_keep_todays_behaviour(tmp_path: Path):

@@ -25,7 +25,7 @@ from importspy_action.report_input import (
     shape,
 )
 from importspy_action.verdict import Rules
-from tests.support import builders
+from tests.helpers import builders
 
 MAX = 64 * 1024 * 1024
 

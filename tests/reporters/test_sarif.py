@@ -15,7 +15,7 @@ from importspy_action.model import Finding, GateResult, GateStatus, Report, Seve
 from importspy_action.reporters import sarif
 from importspy_action.workspace import Workspace
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "sarif-schema-2.1.0.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "sarif-schema-2.1.0.json"
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from importspy_action.ranking import select
 from importspy_action.reporters import json_report, outputs, summary
 from importspy_action.verdict import Rules, judge
 from importspy_action.workspace import Workspace
-from tests.support.builders import settings
+from tests.helpers.builders import settings
 
 
 def lint(line: int, code: str = "F401", severity: Severity = Severity.ERROR) -> Finding:

@@ -10,7 +10,7 @@ import pytest
 from importspy_action.model import GateResult
 from importspy_action.settings import build_settings
 from tests.conftest import EXAMPLES
-from tests.support.builders import run_contracts
+from tests.helpers.builders import run_contracts
 
 CONTRACTS = "src/plugins/*.py\nsrc/core/api.py: contracts/api.yml"
 

@@ -17,9 +17,9 @@ import pytest
 from importspy_action.cli import main
 from importspy_action.github.changes import compute_changes
 from importspy_action.github.context import GitHubContext
-from tests.support import builders
-from tests.support.git import git
-from tests.support.github_server import GitHubServer
+from tests.helpers import builders
+from tests.helpers.git import git
+from tests.helpers.github_server import GitHubServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

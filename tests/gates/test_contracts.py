@@ -10,7 +10,7 @@ from importspy_action.errors import ConfigError
 from importspy_action.gates.contracts import ContractsGate, resolve_subjects
 from importspy_action.model import Finding, GateStatus
 from importspy_action.settings import build_settings
-from tests.support.builders import judged
+from tests.helpers.builders import judged
 
 MODULE = """\
 import json

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from importspy_action import view
 from importspy_action.github import check_payloads, limits
 from importspy_action.ranking import select
-from tests.support import builders
+from tests.helpers import builders
 
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=3000)
 

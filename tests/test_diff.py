@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from importspy_action.diff import from_patches, parse_unified_diff
-from tests.support.git import git
+from tests.helpers.git import git
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from importspy_action.github.changes import ChangesResult, changes_from_api, compute_changes
 from importspy_action.github.context import GitHubContext
-from tests.support.git import git
+from tests.helpers.git import git
 
 
 @pytest.fixture
