@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from importspy_action import __version__
+from importspy_action.reporters.markdown import cell
 from tests.conftest import EXAMPLES
 
 from .conftest import RUNNER_UID, ActionRunner, copy_project, prepare_step
@@ -116,7 +117,7 @@ def test_contract_violations(run_action: ActionRunner, project: Path):
     assert "Host Python version is not permitted" in step.stdout
 
     assert "## ImportSpy: ❌ Gates failed" in step.summary
-    assert "Required declaration `flush` is missing in class `Exporter`" in step.summary
+    assert cell("Required declaration `flush` is missing in class `Exporter`") in step.summary
 
     assert step.outputs["result"] == "failed"
     assert step.outputs["exit-code"] == "1"
