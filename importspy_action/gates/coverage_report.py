@@ -217,6 +217,11 @@ def _read_json(path: Path, display: str) -> ParsedReport:
             data = json.load(stream)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ConfigError(f"Coverage report {display!r} is not valid JSON: {exc}") from None
+    except RecursionError:
+        # `coverage json` nests four levels deep; thousands are an attack on the parser.
+        raise ConfigError(
+            f"Coverage report {display!r} nests too deeply to be a coverage.py JSON report."
+        ) from None
     files_data = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files_data, dict):
         raise ConfigError(
