@@ -46,65 +46,108 @@ class ChangedLines:
 
 def parse_unified_diff(text: str, *, source: str = "") -> ChangedLines:
     """Parse `git diff` output (any context size; `--unified=0` is cheapest)."""
-    files: dict[str, set[int]] = {}
-    renamed: dict[str, str] = {}
-    deleted: set[str] = set()
-    binary: set[str] = set()
-    old_path: str | None = None
-    new_path: str | None = None
-    current: set[int] | None = None
-    next_line = 0
+    parser = _DiffParser()
     for raw in text.splitlines():
+        parser.feed(raw)
+    return parser.result(source)
+
+
+class _DiffParser:
+    """Line-at-a-time state machine over `git diff` output.
+
+    A class rather than one loop because each kind of header line updates a different part
+    of the state (which file we are in, which line of it comes next); one method per kind
+    keeps each rule readable on its own.
+    """
+
+    def __init__(self) -> None:
+        self.files: dict[str, set[int]] = {}
+        self.renamed: dict[str, str] = {}
+        self.deleted: set[str] = set()
+        self.binary: set[str] = set()
+        self.old_path: str | None = None
+        self.new_path: str | None = None
+        self.current: set[int] | None = None  # lines of the file whose hunk we are inside
+        self.next_line = 0
+
+    def feed(self, raw: str) -> None:
         if raw.startswith("diff --git "):
-            old_path, new_path, current = None, None, None
-            continue
-        if current is not None and raw and raw[0] in "+- \\" and not raw.startswith(("+++", "---")):
-            if raw[0] == "+":
-                current.add(next_line)
-                next_line += 1
-            elif raw[0] == " ":
-                next_line += 1
-            continue
-        if raw.startswith("rename from "):
-            old_path = raw[len("rename from ") :]
+            self.old_path, self.new_path, self.current = None, None, None
+        elif self._in_hunk(raw):
+            self._hunk_line(raw)
+        elif raw.startswith("rename from "):
+            self.old_path = raw[len("rename from ") :]
         elif raw.startswith("rename to "):
-            new_path = raw[len("rename to ") :]
-            if old_path is not None:
-                renamed[new_path] = old_path
-                files.setdefault(new_path, set())
+            self._rename_to(raw[len("rename to ") :])
         elif raw.startswith("--- "):
-            old_path = _strip_prefix(raw[4:], "a/")
+            self.old_path = _strip_prefix(raw[4:], "a/")
         elif raw.startswith("+++ "):
-            target = _strip_prefix(raw[4:], "b/")
-            if target is None:
-                if old_path is not None:
-                    deleted.add(old_path)
-                current = None
-            else:
-                new_path = target
-                current = files.setdefault(target, set())
+            self._new_file(_strip_prefix(raw[4:], "b/"))
         elif raw.startswith("Binary files "):
-            match = re.match(r"Binary files (.+?) and (.+?) differ$", raw)
-            if match:
-                target = _strip_prefix(match.group(2), "b/")
-                if target is None:
-                    gone = _strip_prefix(match.group(1), "a/")
-                    if gone:
-                        deleted.add(gone)
-                else:
-                    binary.add(target)
+            self._binary(raw)
         elif raw.startswith("@@"):
-            match = _HUNK.match(raw)
-            if match and new_path is not None:
-                current = files.setdefault(new_path, set())
-                next_line = int(match.group(1))
-    return ChangedLines(
-        files={path: frozenset(lines) for path, lines in files.items() if path not in binary},
-        renamed=renamed,
-        deleted=frozenset(deleted),
-        binary=frozenset(binary),
-        source=source,
-    )
+            self._hunk_header(raw)
+
+    def _in_hunk(self, raw: str) -> bool:
+        return (
+            self.current is not None
+            and bool(raw)
+            and raw[0] in "+- \\"
+            and not raw.startswith(("+++", "---"))
+        )
+
+    def _hunk_line(self, raw: str) -> None:
+        if raw[0] == "+" and self.current is not None:  # never None here: see _in_hunk
+            self.current.add(self.next_line)
+            self.next_line += 1
+        elif raw[0] == " ":
+            self.next_line += 1
+
+    def _rename_to(self, new_path: str) -> None:
+        self.new_path = new_path
+        if self.old_path is not None:
+            self.renamed[new_path] = self.old_path
+            self.files.setdefault(new_path, set())
+
+    def _new_file(self, target: str | None) -> None:
+        if target is None:
+            if self.old_path is not None:
+                self.deleted.add(self.old_path)
+            self.current = None
+        else:
+            self.new_path = target
+            self.current = self.files.setdefault(target, set())
+
+    def _binary(self, raw: str) -> None:
+        match = re.match(r"Binary files (.+?) and (.+?) differ$", raw)
+        if not match:
+            return
+        target = _strip_prefix(match.group(2), "b/")
+        if target is not None:
+            self.binary.add(target)
+            return
+        gone = _strip_prefix(match.group(1), "a/")
+        if gone:
+            self.deleted.add(gone)
+
+    def _hunk_header(self, raw: str) -> None:
+        match = _HUNK.match(raw)
+        if match and self.new_path is not None:
+            self.current = self.files.setdefault(self.new_path, set())
+            self.next_line = int(match.group(1))
+
+    def result(self, source: str) -> ChangedLines:
+        return ChangedLines(
+            files={
+                path: frozenset(lines)
+                for path, lines in self.files.items()
+                if path not in self.binary
+            },
+            renamed=self.renamed,
+            deleted=frozenset(self.deleted),
+            binary=frozenset(self.binary),
+            source=source,
+        )
 
 
 def from_patches(patches: Iterable[tuple[str, str | None, str]], *, source: str) -> ChangedLines:

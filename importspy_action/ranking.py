@@ -49,10 +49,6 @@ class Selection:
     def capped(self) -> int:
         return self.eligible - len(self.findings)
 
-    @property
-    def out_of_scope(self) -> int:
-        return self.total - self.eligible
-
 
 def select(
     findings: Iterable[Finding],

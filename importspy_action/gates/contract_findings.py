@@ -71,17 +71,8 @@ def _contract_key(doc: ContractDoc, violation: Mapping[str, Any]) -> KeyPath | N
     code = str(violation.get("code", ""))
     subject = str(violation.get("subject", ""))
     message = str(violation.get("message", ""))
-    data = doc.data if isinstance(doc.data, dict) else {}
     if code.startswith("ISPY-D") or code == "ISPY-P101":
-        rules = data.get("dependencies") if isinstance(data.get("dependencies"), dict) else {}
-        for key in rules or {}:
-            if key == subject or _canonical(str(key)) == _canonical(subject):
-                if code == "ISPY-P101":
-                    return ("dependencies", str(key), "provenance")
-                return ("dependencies", str(key))
-        if code == "ISPY-P101":
-            return ("evidence_requirements",)
-        return ("dependency_options",)
+        return _dependency_key(doc, code, subject)
     if code == "ISPY-R101":
         match = re.search(r"Host (\w+) is not permitted", message)
         return ("runtime", match.group(1)) if match else ("runtime",)
@@ -96,6 +87,20 @@ def _contract_key(doc: ContractDoc, violation: Mapping[str, Any]) -> KeyPath | N
     return None
 
 
+def _dependency_key(doc: ContractDoc, code: str, subject: str) -> KeyPath:
+    """The dependency rule (or the options/evidence section) a dependency violation names."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    rules = data.get("dependencies") if isinstance(data.get("dependencies"), dict) else {}
+    for key in rules or {}:
+        if key == subject or _canonical(str(key)) == _canonical(subject):
+            if code == "ISPY-P101":
+                return ("dependencies", str(key), "provenance")
+            return ("dependencies", str(key))
+    if code == "ISPY-P101":
+        return ("evidence_requirements",)
+    return ("dependency_options",)
+
+
 def decision_findings(
     decision: Mapping[str, Any],
     *,
@@ -108,38 +113,18 @@ def decision_findings(
     findings = []
     index = _RequirementIndex(doc)
     module_display = workspace.display(module)
-    contract_display = workspace.display(contract) if contract else None
+    contract_at = (doc, workspace.display(contract)) if doc is not None and contract else None
     for violation in decision.get("violations", []):
         if not isinstance(violation, dict):
             continue
         code = str(violation.get("code", "ISPY-UNKNOWN"))
         category = str(violation.get("category", "structure"))
         subject = str(violation.get("subject", ""))
-        location = violation.get("location") or {}
-        line = location.get("line") if isinstance(location, dict) else None
-        column = location.get("column") if isinstance(location, dict) else None
         requirement = index.take(subject) if category == "structure" else None
         context = requirement.context if requirement else None
-
-        if isinstance(line, int) and line >= 1:
-            path, start, col = module_display, line, column if isinstance(column, int) else None
-        elif category == "source":  # unreadable module: point at the module itself
-            path, start, col = module_display, _first_undecodable_line(module), None
-        elif doc is not None and contract_display is not None:
-            key = _structure_key(violation, requirement, module) or _contract_key(doc, violation)
-            path, start, col = contract_display, doc.line_of(key) if key else 1, None
-        else:
-            path, start, col = module_display, 1, None
-
-        text = str(violation.get("message", "")).strip()
-        if text and not text.endswith((".", "!", "?")):
-            text += "."
-        if context and context.split("`")[1] not in text:
-            text = text.rstrip(".") + f" in {context}."
+        path, start, col = _location(violation, requirement, module, module_display, contract_at)
         expected, observed = _show(violation.get("expected")), _show(violation.get("observed"))
-        if expected is not None or observed is not None:
-            text += f" Expected: {expected if expected is not None else '(nothing)'}; "
-            text += f"found: {observed if observed is not None else '(nothing)'}."
+        text = _message(violation, context, expected, observed)
         if path != module_display:
             text += f" Module: {module_display}."
         findings.append(
@@ -160,6 +145,44 @@ def decision_findings(
             )
         )
     return findings
+
+
+def _location(
+    violation: Mapping[str, Any],
+    requirement: Requirement | None,
+    module: Path,
+    module_display: str,
+    contract_at: tuple[ContractDoc, str] | None,
+) -> tuple[str, int, int | None]:
+    """(path, line, column) a violation points at: the module line, else the contract key."""
+    location = violation.get("location") or {}
+    line = location.get("line") if isinstance(location, dict) else None
+    column = location.get("column") if isinstance(location, dict) else None
+    if isinstance(line, int) and line >= 1:
+        return module_display, line, column if isinstance(column, int) else None
+    if str(violation.get("category", "structure")) == "source":
+        # unreadable module: point at the module itself
+        return module_display, _first_undecodable_line(module), None
+    if contract_at is not None:
+        doc, contract_display = contract_at
+        key = _structure_key(violation, requirement, module) or _contract_key(doc, violation)
+        return contract_display, doc.line_of(key) if key else 1, None
+    return module_display, 1, None
+
+
+def _message(
+    violation: Mapping[str, Any], context: str | None, expected: str | None, observed: str | None
+) -> str:
+    """The engine's message as a sentence, with its scope and expected/found values."""
+    text = str(violation.get("message", "")).strip()
+    if text and not text.endswith((".", "!", "?")):
+        text += "."
+    if context and context.split("`")[1] not in text:
+        text = text.rstrip(".") + f" in {context}."
+    if expected is not None or observed is not None:
+        text += f" Expected: {expected if expected is not None else '(nothing)'}; "
+        text += f"found: {observed if observed is not None else '(nothing)'}."
+    return text
 
 
 def _first_undecodable_line(module: Path) -> int:

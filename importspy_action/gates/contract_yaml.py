@@ -68,55 +68,62 @@ class ContractDoc:
     def requirements(self) -> list[Requirement]:
         """Named requirements in the order importspy's evaluate_structure visits them."""
         data = self.data if isinstance(self.data, dict) else {}
-        found: list[Requirement] = []
-        for index, variable in _named(data.get("variables")):
-            found.append(Requirement(variable, ("variables", index, "name"), None))
+        found = [
+            Requirement(variable, ("variables", index, "name"), None)
+            for index, variable in _named(data.get("variables"))
+        ]
         for index, function in _items(data.get("functions")):
-            name = _name(function)
-            if name is None:
-                continue
-            found.append(Requirement(name, ("functions", index, "name"), None))
-            for arg_index, argument in _named(function.get("arguments")):
-                found.append(
-                    Requirement(
-                        argument,
-                        ("functions", index, "arguments", arg_index, "name"),
-                        f"function `{name}`",
-                    )
-                )
+            found.extend(_function_requirements(index, function))
         for index, klass in _items(data.get("classes")):
-            class_name = _name(klass)
-            if class_name is None:
-                continue
-            found.append(Requirement(class_name, ("classes", index, "name"), None))
-            scope = f"class `{class_name}`"
-            for attr_index, attribute in _items(klass.get("attributes")):
-                attr_name = _name(attribute)
-                if attr_name is None:
-                    continue
-                path: KeyPath = ("classes", index, "attributes", attr_index, "name")
-                found.append(Requirement(attr_name, path, scope))
-                found.append(Requirement(f"{class_name}.{attr_name}", path, scope))
-            for method_index, method in _items(klass.get("methods")):
-                method_name = _name(method)
-                if method_name is None:
-                    continue
-                path = ("classes", index, "methods", method_index, "name")
-                found.append(Requirement(method_name, path, scope))
-                found.append(Requirement(f"{class_name}.{method_name}", path, scope))
-                for arg_index, argument in _named(method.get("arguments")):
-                    found.append(
-                        Requirement(
-                            argument,
-                            (*path[:-1], "arguments", arg_index, "name"),
-                            f"method `{class_name}.{method_name}`",
-                        )
-                    )
-            for base_index, base in _named(klass.get("superclasses")):
-                found.append(
-                    Requirement(base, ("classes", index, "superclasses", base_index, "name"), scope)
-                )
+            found.extend(_class_requirements(index, klass))
         return found
+
+
+def _function_requirements(index: int, function: dict[str, object]) -> list[Requirement]:
+    """A top-level function, then its arguments (scoped to the function)."""
+    name = _name(function)
+    if name is None:
+        return []
+    found = [Requirement(name, ("functions", index, "name"), None)]
+    for arg_index, argument in _named(function.get("arguments")):
+        path: KeyPath = ("functions", index, "arguments", arg_index, "name")
+        found.append(Requirement(argument, path, f"function `{name}`"))
+    return found
+
+
+def _class_requirements(index: int, klass: dict[str, object]) -> list[Requirement]:
+    """A class, then its attributes, methods (with their arguments) and superclasses.
+
+    Attributes and methods are listed twice, bare and as `Class.name`, so a violation whose
+    subject uses either form finds its contract line.
+    """
+    class_name = _name(klass)
+    if class_name is None:
+        return []
+    found = [Requirement(class_name, ("classes", index, "name"), None)]
+    scope = f"class `{class_name}`"
+    for attr_index, attribute in _items(klass.get("attributes")):
+        attr_name = _name(attribute)
+        if attr_name is None:
+            continue
+        path: KeyPath = ("classes", index, "attributes", attr_index, "name")
+        found.append(Requirement(attr_name, path, scope))
+        found.append(Requirement(f"{class_name}.{attr_name}", path, scope))
+    for method_index, method in _items(klass.get("methods")):
+        method_name = _name(method)
+        if method_name is None:
+            continue
+        path = ("classes", index, "methods", method_index, "name")
+        found.append(Requirement(method_name, path, scope))
+        found.append(Requirement(f"{class_name}.{method_name}", path, scope))
+        method_scope = f"method `{class_name}.{method_name}`"
+        for arg_index, argument in _named(method.get("arguments")):
+            arg_path: KeyPath = (*path[:-1], "arguments", arg_index, "name")
+            found.append(Requirement(argument, arg_path, method_scope))
+    for base_index, base in _named(klass.get("superclasses")):
+        base_path: KeyPath = ("classes", index, "superclasses", base_index, "name")
+        found.append(Requirement(base, base_path, scope))
+    return found
 
 
 def _items(value: object) -> Iterator[tuple[int, dict[str, object]]]:

@@ -25,10 +25,6 @@ def as_int(data: Mapping[str, Any], key: str, default: int | None = None) -> int
     return value
 
 
-def as_opt_int(data: Mapping[str, Any], key: str) -> int | None:
-    return None if data.get(key) is None else as_int(data, key)
-
-
 def as_opt_float(data: Mapping[str, Any], key: str) -> float | None:
     value = data.get(key)
     if value is None:

@@ -184,6 +184,27 @@ def _retry_after(headers: Mapping[str, Any] | None, now: float) -> float | None:
 
 def classify(exc: BaseException, *, now: Callable[[], float] = time.time) -> ApiFailure:
     """Sort an exception from PyGithub/requests into what to do about it."""
+    if isinstance(exc, requests.exceptions.RequestException):
+        return _classify_transport(exc)
+    if not isinstance(exc, GithubException):
+        return ApiFailure(Kind.FAILED, 0, f"{type(exc).__name__}: {exc}")
+    status = int(exc.status or 0)
+    message = _message(exc)
+    if status >= 500:
+        return ApiFailure(Kind.TRANSIENT, status, message, ambiguous=True)
+    if status == 401:
+        return ApiFailure(Kind.DENIED, status, message)
+    if status in (403, 429):
+        return _classify_limited(status, message, exc.headers, now)
+    if status == 422:
+        return ApiFailure(Kind.REJECTED, status, message)
+    if status == 404:
+        return ApiFailure(Kind.DENIED, status, message or "Not Found")
+    return ApiFailure(Kind.FAILED, status, message)
+
+
+def _classify_transport(exc: requests.exceptions.RequestException) -> ApiFailure:
+    """A failure below HTTP: TLS, timeout, connection (the last two may have been applied)."""
     if isinstance(exc, requests.exceptions.SSLError):
         return ApiFailure(
             Kind.FAILED,
@@ -195,41 +216,34 @@ def classify(exc: BaseException, *, now: Callable[[], float] = time.time) -> Api
         return ApiFailure(Kind.TRANSIENT, 0, "the request timed out", ambiguous=True)
     if isinstance(exc, requests.exceptions.ConnectionError):
         return ApiFailure(Kind.TRANSIENT, 0, f"connection failed ({exc})", ambiguous=True)
-    if isinstance(exc, requests.exceptions.RequestException):
-        return ApiFailure(Kind.FAILED, 0, f"request failed ({exc})")
-    if not isinstance(exc, GithubException):
-        return ApiFailure(Kind.FAILED, 0, f"{type(exc).__name__}: {exc}")
-    status = int(exc.status or 0)
-    message = _message(exc)
-    headers = exc.headers
+    return ApiFailure(Kind.FAILED, 0, f"request failed ({exc})")
+
+
+def _classify_limited(
+    status: int, message: str, headers: Mapping[str, Any] | None, now: Callable[[], float]
+) -> ApiFailure:
+    """403/429: a primary or secondary rate limit (wait and retry) or a plain denial.
+
+    GitHub answers both with 403, so the headers and the message tell them apart.
+    """
     lowered = message.lower()
-    if status >= 500:
-        return ApiFailure(Kind.TRANSIENT, status, message, ambiguous=True)
-    if status == 401:
-        return ApiFailure(Kind.DENIED, status, message)
-    if status in (403, 429):
-        wait = _retry_after(headers, now())
-        remaining = _header(headers, "x-ratelimit-remaining")
-        reset = _header(headers, "x-ratelimit-reset")
-        if wait is None and remaining == "0" and reset and reset.strip().isdigit():
-            wait = max(0.0, float(reset) - now()) + 1.0
-        secondary = "secondary rate limit" in lowered or lowered.endswith(
-            (
-                "please wait a few minutes before you try again.",
-                "please retry your request again later.",
-            )
+    wait = _retry_after(headers, now())
+    remaining = _header(headers, "x-ratelimit-remaining")
+    reset = _header(headers, "x-ratelimit-reset")
+    if wait is None and remaining == "0" and reset and reset.strip().isdigit():
+        wait = max(0.0, float(reset) - now()) + 1.0
+    secondary = "secondary rate limit" in lowered or lowered.endswith(
+        (
+            "please wait a few minutes before you try again.",
+            "please retry your request again later.",
         )
-        primary = lowered.startswith("api rate limit exceeded")
-        if wait is not None or secondary or primary or status == 429:
-            if wait is None and (secondary or primary):
-                wait = SECONDARY_LIMIT_WAIT
-            return ApiFailure(Kind.RATE_LIMITED, status, message, wait=wait)
-        return ApiFailure(Kind.DENIED, status, message)
-    if status == 422:
-        return ApiFailure(Kind.REJECTED, status, message)
-    if status == 404:
-        return ApiFailure(Kind.DENIED, status, message or "Not Found")
-    return ApiFailure(Kind.FAILED, status, message)
+    )
+    primary = lowered.startswith("api rate limit exceeded")
+    if wait is not None or secondary or primary or status == 429:
+        if wait is None and (secondary or primary):
+            wait = SECONDARY_LIMIT_WAIT
+        return ApiFailure(Kind.RATE_LIMITED, status, message, wait=wait)
+    return ApiFailure(Kind.DENIED, status, message)
 
 
 class Retrier:

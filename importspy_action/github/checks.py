@@ -16,7 +16,6 @@ last update (outside the budget, one attempt) completes it and says what was lef
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,8 +28,6 @@ from .. import __version__
 from .api_retry import ApiTuning, Budget, DeliveryError, Kind, Retrier
 from .check_payloads import CheckRunPlan, completion_only
 
-GithubFactory = Callable[..., Github]
-
 
 @dataclass
 class SendResult:
@@ -40,7 +37,6 @@ class SendResult:
     annotations: int = 0
     denied: bool = False  # 401 / 403: the token may not create check runs here
     problem: str = ""  # why it was not delivered, or what is incomplete
-    api_calls: int = 0
     log: list[str] = field(default_factory=list)
 
 
@@ -85,7 +81,6 @@ class CheckRunSender:
         self._github = github
         self._repository = repository
         self._retrier = Retrier(budget, tuning)
-        self._budget = budget
 
     def send(self, plan: CheckRunPlan) -> SendResult:
         retrier = self._retrier
@@ -102,7 +97,6 @@ class CheckRunSender:
                 delivered=False,
                 denied=exc.failure.kind is Kind.DENIED,
                 problem=str(exc),
-                api_calls=retrier.attempts,
                 log=retrier.log,
             )
         result = SendResult(
@@ -129,7 +123,6 @@ class CheckRunSender:
                     self._complete_anyway(run, plan, left, result)
                 break
         result.annotations = sent
-        result.api_calls = retrier.attempts
         result.log = retrier.log
         return result
 

@@ -114,22 +114,6 @@ class GitHubContext:
         return None
 
     @property
-    def is_fork(self) -> bool:
-        pr = self.pull_request
-        if pr is not None:
-            head_repo = (pr.get("head") or {}).get("repo") or {}
-            base_repo = (pr.get("base") or {}).get("repo") or {}
-        else:
-            run = self.workflow_run
-            if run is None:
-                return False
-            head_repo = run.get("head_repository") or {}
-            base_repo = run.get("repository") or {}
-        return bool(head_repo.get("full_name")) and head_repo.get("full_name") != base_repo.get(
-            "full_name"
-        )
-
-    @property
     def run_url(self) -> str:
         if not (self.repository and self.run_id):
             return ""

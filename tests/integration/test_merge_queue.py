@@ -83,7 +83,6 @@ def test_context_reads_the_merge_group_payload(tmp_path: Path) -> None:
     assert context.merge_group is not None
     assert (context.head_sha, context.base_sha) == ("b" * 40, "a" * 40)
     assert context.pull_request is None and context.pull_request_number is None
-    assert not context.is_fork
     assert context.describe()["sha"] == "b" * 40 and context.describe()["base_sha"] == "a" * 40
     # The same payload under another event name is not a merge group.
     other = GitHubContext.from_environ(

@@ -121,3 +121,44 @@ def test_arbitrary_text_never_crashes(tmp_path_factory: pytest.TempPathFactory, 
         assert problem.line >= 1
     else:
         assert isinstance(doc.data, dict)
+
+
+def test_requirements_paths_and_scopes_skip_unnamed_items(tmp_path: Path):
+    """Every kind of requirement with its key path; unnamed items (and what they hold) skipped."""
+    text = """\
+variables:
+  - name: V
+  - {}
+functions:
+  - name: f
+    arguments:
+      - name: a
+      - {}
+  - arguments: [{name: orphan}]
+classes:
+  - name: C
+    attributes:
+      - name: x
+      - {}
+    methods:
+      - name: m
+        arguments:
+          - name: self
+      - {}
+    superclasses:
+      - name: Base
+  - attributes: [{name: lost}]
+"""
+    doc = read_contract(_write(tmp_path, text), 1 << 20)
+    assert [(r.name, r.path, r.context) for r in doc.requirements()] == [
+        ("V", ("variables", 0, "name"), None),
+        ("f", ("functions", 0, "name"), None),
+        ("a", ("functions", 0, "arguments", 0, "name"), "function `f`"),
+        ("C", ("classes", 0, "name"), None),
+        ("x", ("classes", 0, "attributes", 0, "name"), "class `C`"),
+        ("C.x", ("classes", 0, "attributes", 0, "name"), "class `C`"),
+        ("m", ("classes", 0, "methods", 0, "name"), "class `C`"),
+        ("C.m", ("classes", 0, "methods", 0, "name"), "class `C`"),
+        ("self", ("classes", 0, "methods", 0, "arguments", 0, "name"), "method `C.m`"),
+        ("Base", ("classes", 0, "superclasses", 0, "name"), "class `C`"),
+    ]

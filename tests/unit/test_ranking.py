@@ -28,7 +28,7 @@ def test_changed_lines_mode_and_cap() -> None:
     findings = [_f("src/a.py", 10, Severity.WARNING), _f("src/b.py", 3, Severity.ERROR)]
     chosen = select(findings, mode="changed-lines", changes=CHANGES, limit=None)
     assert [f.path for f in chosen.findings] == ["src/a.py"]
-    assert chosen.out_of_scope == 1
+    assert (chosen.eligible, chosen.total) == (1, 2)  # one finding out of scope
     unknown = select(findings, mode="changed-lines", changes=None, limit=1)
     assert len(unknown.findings) == 1 and unknown.capped == 1 and "could not tell" in unknown.note
     assert select(findings, mode="none", changes=CHANGES, limit=None).findings == ()

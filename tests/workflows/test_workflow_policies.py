@@ -285,7 +285,9 @@ def test_ci_build_needs_all_three_and_report_needs_build() -> None:
     doc = workflow("ci.yml")
     assert set(wc.needs(wc.jobs(doc)["build"])) == {"lint", "unit", "integration"}
     report = wc.jobs(doc)["report"]
-    assert wc.needs(report) == ["build"] and report["if"] == "always()"
+    # `contracts` is the optional runtime matrix (skipped unless contracts-python-versions)
+    assert wc.needs(report) == ["build", "contracts"] and report["if"] == "always()"
+    assert "contracts-python-versions != ''" in wc.jobs(doc)["contracts"]["if"]
 
 
 def test_gate_rules_catch_an_ungated_or_forced_upload() -> None:

@@ -357,7 +357,8 @@ def caller_relative_uses(workflow: Workflow) -> list[str]:
     """In a reusable workflow `./` resolves to the CALLER's repository.
 
     The only `./path` a called workflow may use is one its own job checked out just before
-    from `job.workflow_repository` (this repository) — the way ci.yml runs the action.
+    from `job.workflow_repository` (this repository), or a folder of it (the native action)
+    — the way ci.yml runs the action.
     """
     if not is_reusable(workflow):
         return []
@@ -381,7 +382,8 @@ def caller_relative_uses(workflow: Workflow) -> list[str]:
             ref = step.get("uses")
             if isinstance(ref, str) and ref.startswith("./"):
                 target = _relative(ref)
-                if not target or target not in own_checkouts:
+                inside = any(target == c or target.startswith(c + "/") for c in own_checkouts)
+                if not target or not inside:
                     problems.append(
                         f"job {job_id}, step {index}: {ref!r} would be looked up in the caller's "
                         "repository"
