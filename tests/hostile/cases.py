@@ -17,6 +17,10 @@ from tests.hostile.site import EVIL, MARKER, SHA, Build, Case, Site
 # -- small, valid starting points ------------------------------------------------------------
 
 MODULE = "import os\n\nVALUE = 1\n\n\ndef run():\n    return os.sep\n"
+STRING_LINES = json.dumps(
+    {"files": {"src/mod.py": {"executed_lines": ["1"], "missing_lines": ["x"]}}}
+)
+MOD: dict[str | bytes, str | bytes] = {"src/mod.py": MODULE}
 
 
 def project(site: Site) -> None:
@@ -902,7 +906,18 @@ add(
         },
         coverage_inputs(**{"diff-coverage-threshold": "50"}),
     ),
-    0,
+    2,
+    "cov.json",
+)
+add(
+    "Cobertura line number ten million",
+    "bombs",
+    _files(
+        {**MOD, "cov.xml": cobertura({"src/mod.py": ([1, 10_000_000], [3])})},
+        {"coverage-file": "cov.xml"},
+    ),
+    2,
+    "cov.xml",
 )
 add(
     "file name of 255 bytes",
@@ -1073,10 +1088,6 @@ add("contract symlinked to /etc/passwd", "traversal", _linked_contract, 2, "m.im
 
 
 CONTRACTS_ON_MOD = {"contracts": "src/mod.py"}
-STRING_LINES = json.dumps(
-    {"files": {"src/mod.py": {"executed_lines": ["1"], "missing_lines": ["x"]}}}
-)
-MOD: dict[str | bytes, str | bytes] = {"src/mod.py": MODULE}
 
 add(
     "module name not UTF-8",
