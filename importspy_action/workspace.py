@@ -73,8 +73,8 @@ class Workspace:
             try:
                 relative = absolute.resolve().relative_to(self.root)
             except (ValueError, OSError, RuntimeError):
-                return _printable(absolute.as_posix())
-        text = _printable(PurePosixPath(*relative.parts).as_posix())
+                return printable(absolute.as_posix())
+        text = printable(PurePosixPath(*relative.parts).as_posix())
         return text if text != "." else "."
 
     def glob(self, pattern: str, *, base: Path) -> list[Path]:
@@ -98,9 +98,17 @@ class Workspace:
         return sorted(set(matches))
 
 
-def _printable(text: str) -> str:
-    """Undecodable bytes of a file name (surrogate escapes) as visible `\\xNN` text."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+def printable(text: str) -> str:
+    """Undecodable bytes of a file name (surrogate escapes) as visible `\\xNN` text.
+
+    Other lone surrogates (a JSON `\\ud800` escape) become `\\ud800`. Text without
+    surrogates comes back unchanged.
+    """
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def _static_prefix(pattern: str) -> str:

@@ -21,6 +21,7 @@ from ..diff import ChangedLines
 from ..errors import ConfigError
 from ..model import Finding
 from ..settings import Settings
+from ..workspace import printable
 from .base import GateOutcome
 from .coverage_findings import (
     GATE,
@@ -91,6 +92,9 @@ def merge_reports(
                 bucket, key = merged.files, mapped.path
             else:
                 bucket, key = merged.missing, mapped.path
+            # From here on the path is shown (findings, summary, annotations): a file name
+            # that is not UTF-8 is spelled as `Workspace.display` spells it.
+            key = printable(key)
             seen = bucket.get(key)
             if seen is None:
                 bucket[key] = FileCoverage(
