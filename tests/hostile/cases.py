@@ -158,6 +158,11 @@ def _files(files: dict[str | bytes, str | bytes], inputs: dict[str, str]) -> Bui
 # -- 1. writes outside the workspace -----------------------------------------------------------
 
 
+def _summary_written(result: Any) -> None:
+    assert "Could not write" not in result.stderr, result.stderr
+    assert result.summary.strip(), "the job summary was lost"
+
+
 def _sarif_written(site: Site, result: Any) -> None:
     assert (site.ws / "importspy.sarif").is_file(), "the other outputs are still written"
 
@@ -1131,6 +1136,49 @@ add(
     2,
     "mod.importspy.yml",
 )
+add(
+    "coverage JSON key with a lone surrogate escape",
+    "encoding",
+    _files(
+        {
+            **MOD,
+            "cov.json": json.dumps(
+                coverage_json({"src/mod.py": ([1], [3]), "x\ud800.py": ([1], [2])})
+            ),
+        },
+        coverage_inputs(**{"coverage-per-file-threshold": "90"}),
+    ),
+    1,
+    check=lambda site, result: _summary_written(result),
+)
+add(
+    "contract text with a lone surrogate escape",
+    "encoding",
+    _files(
+        {**MOD, "src/mod.importspy.yml": CONTRACT.format(name="mod.py", value='"\\ud800"')},
+        CONTRACTS_ON_MOD,
+    ),
+    2,
+    "mod.importspy.yml",
+)
+
+
+def _non_utf8_coverage(site: Site) -> dict[str, str]:
+    """coverage.py writes a name that is not UTF-8 as surrogate escapes; it still maps."""
+    site.write(b"src/m\xff.py", MODULE)
+    report = coverage_json({"src/m\udcff.py": ([1], [3])})
+    site.write("cov.json", json.dumps(report))
+    return coverage_inputs(**{"coverage-per-file-threshold": "90"})
+
+
+def _mapped_non_utf8(site: Site, result: Any) -> None:
+    _summary_written(result)
+    report = json.loads((site.ws / "importspy-report.json").read_text())
+    paths = {f["path"] for gate in report["gates"] for f in gate["findings"]}
+    assert "src/m\\xff.py" in paths, paths
+
+
+add("coverage of a file name not UTF-8", "encoding", _non_utf8_coverage, 1, check=_mapped_non_utf8)
 add(
     "merged report not UTF-8",
     "encoding",
