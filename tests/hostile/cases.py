@@ -9,6 +9,7 @@ returns the action's inputs; `test_corpus.py` runs the real action and judges th
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ STRING_LINES = json.dumps(
     {"files": {"src/mod.py": {"executed_lines": ["1"], "missing_lines": ["x"]}}}
 )
 MOD: dict[str | bytes, str | bytes] = {"src/mod.py": MODULE}
+CONTRACTS_ON_MOD = {"contracts": "src/mod.py"}
 
 
 def project(site: Site) -> None:
@@ -524,6 +526,18 @@ for _vector, (_make, _exit, _names) in VECTORS.items():
         else:
             _exit_here = _exit
         add(f"{_vector}: {_name}", "injection", _make(_payload), _exit_here)
+
+
+for _name, _config in (
+    ("ruff.toml output-file outside", f'output-file = "../{MARKER}-ruff.txt"\n'),
+    ("ruff.toml cache-dir outside", f'cache-dir = "../{MARKER}-cache"\n'),
+    ("pyproject ruff output-file outside", f'[tool.ruff]\noutput-file = "../{MARKER}.txt"\n'),
+):
+    _file = "pyproject.toml" if _name.startswith("pyproject") else "ruff.toml"
+    # ruff has no `output-file` setting (a config error, exit 2); `cache-dir` is ignored
+    # because the lint gate runs ruff with --no-cache.
+    _exit = 0 if "cache-dir" in _name else 2
+    add(_name, "writes", _files({**MOD, _file: _config}, {"lint": "true"}), _exit)
 
 
 # -- 3. git option injection ------------------------------------------------------------------
@@ -1089,10 +1103,39 @@ add("module symlinked out", "traversal", _linked_module, 2, "contracts")
 add("coverage report symlinked out", "traversal", _linked_coverage, 2, "coverage-file")
 add("contract symlinked to /etc/passwd", "traversal", _linked_contract, 2, "m.importspy.yml")
 
+
+def _fifo(rel: str, inputs: dict[str, str]) -> Build:
+    """A named pipe where a file is expected (an earlier step can make one): no hang."""
+
+    def build(site: Site) -> dict[str, str]:
+        site.write("src/mod.py", MODULE)
+        path = site.ws / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(path)
+        return inputs
+
+    return build
+
+
+def _loop(site: Site) -> dict[str, str]:
+    site.link("src/a.py", site.ws / "src" / "b.py")
+    site.link("src/b.py", site.ws / "src" / "a.py")
+    return {"contracts": "src/a.py"}
+
+
+add("coverage report is a FIFO", "traversal", _fifo("cov.json", coverage_inputs()), 2, "cov.json")
+add(
+    "contract is a FIFO",
+    "traversal",
+    _fifo("src/mod.importspy.yml", CONTRACTS_ON_MOD),
+    2,
+    "mod.importspy.yml",
+)
+add("module is a symlink loop", "traversal", _loop, 2, "contracts")
+
+
 # -- encoding, NUL bytes, bombs, malformed configuration -----------------------------------------
 
-
-CONTRACTS_ON_MOD = {"contracts": "src/mod.py"}
 
 add(
     "module name not UTF-8",
