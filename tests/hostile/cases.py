@@ -568,13 +568,15 @@ for _ref in (
     add(f"base-ref {_ref!r}", "git", base_ref(_ref), 2, "base-ref")
 
 
-def _pr_event_with(base_sha: str, head_sha: str) -> Build:
+def _pr_event_with(
+    base_sha: str, head_sha: str, *, base_ref: str = "main", head_ref: str = "f"
+) -> Build:
     def build(site: Site) -> dict[str, str]:
         _git_project(site)
         pull = {
             "number": 7,
-            "head": {"sha": head_sha, "ref": "f", "repo": {"full_name": "octo/example"}},
-            "base": {"sha": base_sha, "ref": "main", "repo": {"full_name": "octo/example"}},
+            "head": {"sha": head_sha, "ref": head_ref, "repo": {"full_name": "octo/example"}},
+            "base": {"sha": base_sha, "ref": base_ref, "repo": {"full_name": "octo/example"}},
         }
         site.event("pull_request", {"number": 7, "pull_request": pull})
         return coverage_inputs(**{"diff-coverage-threshold": "50"})
@@ -597,6 +599,18 @@ add(
     "pull_request head.sha is an option",
     "git",
     _pr_event_with("b" * 40, f"--upload-pack=touch {MARKER}"),
+    0,
+)
+add(
+    "pull_request base.ref is an option",
+    "git",
+    _pr_event_with("b" * 40, "c" * 40, base_ref=f"--output={MARKER}"),
+    0,
+)
+add(
+    "pull_request head.ref is an option",
+    "git",
+    _pr_event_with("b" * 40, "c" * 40, head_ref=f"--upload-pack=touch {MARKER}"),
     0,
 )
 add(
