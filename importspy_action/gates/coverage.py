@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import caps
 from ..diff import ChangedLines
 from ..errors import ConfigError
 from ..model import Finding
@@ -63,7 +64,7 @@ class MergedCoverage:
 
 def report_paths(settings: Settings) -> list[Path]:
     """Every file the `coverage-file` globs match; ConfigError if a glob matches none."""
-    found: list[Path] = []
+    found: dict[Path, None] = {}
     for pattern in settings.coverage_files:
         try:
             matches = settings.workspace.glob(pattern, base=settings.working_directory)
@@ -75,8 +76,10 @@ def report_paths(settings: Settings) -> list[Path]:
                 "this step (`coverage xml` / `coverage json`, or pytest `--cov-report=xml`); "
                 "a report from another job must be downloaded first."
             )
-        found += [path for path in matches if path not in found]
-    return found
+        found.update(dict.fromkeys(matches))
+        # a glob such as `**/*.json` in a pull request's tree can match any number of files
+        caps.COVERAGE_FILES.check(len(found), subject="Input `coverage-file`")
+    return list(found)
 
 
 def merge_reports(
