@@ -959,6 +959,48 @@ add(
     1,
 )
 
+
+def _many_coverage_files(site: Site) -> dict[str, str]:
+    site.write("src/mod.py", MODULE)
+    tiny = json.dumps(coverage_json({"src/mod.py": ([1], [3])}))
+    for index in range(1_001):
+        site.write(f"cov/{index}.json", tiny)
+    return {"coverage-file": "cov/*.json"}
+
+
+def _many_reports(site: Site) -> dict[str, str]:
+    site.write("src/mod.py", MODULE)
+    tiny = json.dumps(report())
+    for index in range(1_001):
+        site.write(f"reports/{index}.json", tiny)
+    return {"reports": "reports/*.json", "json-report": ""}
+
+
+add("1,001 coverage reports (cap 1,000)", "resources", _many_coverage_files, 2, "coverage-file")
+add("1,001 merged reports (cap 1,000)", "resources", _many_reports, 2, "reports")
+add(
+    "merged report text one over 65,536 characters",
+    "resources",
+    merge(report([finding(message="m" * 65_537)])),
+    2,
+    "py.json",
+)
+add(
+    "merged report nested 40 deep",
+    "resources",
+    merge(report([finding(context=json.loads("[" * 40 + "]" * 40))])),
+    2,
+    "py.json",
+)
+add(
+    "merged report just over 64 MiB",
+    "resources",
+    merge(json.dumps(report()) + " " * (64 * 1024 * 1024)),
+    2,
+    "py.json",
+)
+
+
 # -- 6. silent loss ---------------------------------------------------------------------------
 
 
