@@ -64,6 +64,7 @@ bench: venv
 	$(PY) benchmarks/coverage.py
 	$(PY) benchmarks/lint.py
 	$(PY) benchmarks/api_breaks.py
+	$(PY) benchmarks/baseline.py
 
 # The README's pictures, from a real run (needs Chromium and npm; not part of `make test`).
 screenshots: venv

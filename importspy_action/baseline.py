@@ -21,15 +21,17 @@ this module is pure.
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
+from . import report_input
 from .errors import ConfigError
 from .fingerprint import Fingerprint
-from .model import Finding
+from .model import Finding, Identity
 from .report_reader import ReadReport, read_report
 
 MAX_BASELINE_BYTES = 256 * 1024 * 1024
@@ -106,26 +108,68 @@ def load_report(path: Path, display: str) -> ReadReport:
     Its findings are data: their severities and paths are used for matching only, never to
     decide the head's verdict, and its own `result` is ignored.
     """
-    try:
-        size = path.stat().st_size
-        if size > MAX_BASELINE_BYTES:
-            raise ConfigError(
-                f"Input `baseline-report`: {display!r} is {size:,} bytes, more than the "
-                f"{MAX_BASELINE_BYTES:,} bytes a baseline report may have."
-            )
-        with path.open("rb") as stream:
-            data = json.load(stream)
-    except OSError as exc:
-        raise ConfigError(
-            f"Input `baseline-report`: {display!r} cannot be read: {exc.strerror}"
-        ) from None
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise ConfigError(
-            f"Input `baseline-report`: {display!r} is not valid JSON: {exc}"
-        ) from None
+    return _read(_load_json(path, display), display)
+
+
+def load_baseline(path: Path, display: str) -> tuple[ReadReport, dict[Identity, Fingerprint]]:
+    """The report and the fingerprints its findings carry (reports of ours since they
+    carry them; findings without one are absent from the mapping)."""
+    data = _load_json(path, display)
+    return _read(data, display), report_fingerprints(data)
+
+
+def _read(data: Any, display: str) -> ReadReport:
     try:
         return read_report(data)
     except ValueError as exc:
         raise ConfigError(
             f"Input `baseline-report`: {display!r} is not an importspy-action JSON report: {exc}"
         ) from None
+
+
+def _load_json(path: Path, display: str) -> Any:
+    """The capped, schema-validating reader merge mode uses: a baseline report is an
+    artifact another run uploaded, so it is read with the same care."""
+    try:
+        return report_input.read_report(path, max_bytes=MAX_BASELINE_BYTES)
+    except ConfigError as exc:
+        raise ConfigError(f"Input `baseline-report`: {display!r}: {exc}") from None
+
+
+_DIGEST = re.compile(r"[0-9a-f]{32}")
+
+
+def fingerprint_from_json(finding: Finding, raw: Any) -> Fingerprint | None:
+    """A finding's `fingerprint` object from a report (untrusted); None when malformed."""
+    if not isinstance(raw, Mapping):
+        return None
+    line, context = raw.get("line"), raw.get("context")
+    occurrence, located = raw.get("occurrence", 1), raw.get("located", True)
+    if not (isinstance(line, str) and _DIGEST.fullmatch(line)):
+        return None
+    if not (isinstance(context, str) and _DIGEST.fullmatch(context)):
+        return None
+    if not isinstance(occurrence, int) or isinstance(occurrence, bool) or occurrence < 1:
+        occurrence = 1
+    return Fingerprint(
+        finding.gate, finding.code, finding.path, line, context, occurrence, located is True
+    )
+
+
+def report_fingerprints(data: Any) -> dict[Identity, Fingerprint]:
+    """Identity -> fingerprint of every well-formed finding with a `fingerprint` object."""
+    prints: dict[Identity, Fingerprint] = {}
+    gates = data.get("gates") if isinstance(data, Mapping) else None
+    for gate in gates if isinstance(gates, list) else ():
+        findings = gate.get("findings") if isinstance(gate, Mapping) else None
+        for item in findings if isinstance(findings, list) else ():
+            if not isinstance(item, Mapping) or "fingerprint" not in item:
+                continue
+            try:
+                finding = Finding.from_json(item)
+            except ValueError:
+                continue
+            print_ = fingerprint_from_json(finding, item["fingerprint"])
+            if print_ is not None:
+                prints[finding.identity] = print_
+    return prints

@@ -152,15 +152,15 @@ def max_drop_finding(delta: CoverageDelta, max_drop: float, report_path: str) ->
 def totals_from_metrics(metrics: Mapping[str, Any]) -> Totals | None:
     """Base totals from a baseline report's coverage gate metrics; None if not measured.
 
-    Per-file numbers are taken from `files` (`{path: {"covered", "statements"}}`) when the
-    report has it, else from `worst_files` (so only those files get a per-file delta).
+    Per-file numbers are taken from `per_file` (`{path: {"covered", "statements"}}`) when
+    the report has it, else from `worst_files` (so only those files get a per-file delta).
     The report is untrusted data: anything not a non-negative count is ignored.
     """
     covered, statements = metrics.get("total_covered"), metrics.get("total_statements")
     if not (_count(covered) and _count(statements)) or covered > statements:
         return None
     files: dict[str, tuple[int, int]] = {}
-    per_file = metrics.get("files")
+    per_file = metrics.get("per_file")
     rows: Iterable[Any]
     if isinstance(per_file, dict):
         rows = ({"path": path, **row} for path, row in per_file.items() if isinstance(row, dict))

@@ -15,9 +15,11 @@ import sys
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import TextIO
 
+from . import badge
 from . import view as views
 from .console import Console, log
 from .diff import ChangedLines
@@ -28,6 +30,7 @@ from .model import Report
 from .ranking import select
 from .reporters import check_run, commands, json_report, outputs, sarif, summary, terminal
 from .settings import Settings
+from .untrusted_report import Locator
 from .writer import Writer
 
 
@@ -72,7 +75,12 @@ def _write_files(
         _safely(
             delivery,
             "JSON report",
-            lambda: writer.write(target, json_report.render(report), what="Input `json-report`"),
+            # each finding's fingerprint, so a later run can use this report as its baseline
+            lambda: writer.write(
+                target,
+                json_report.render(report, source=SourceLines(ws)),
+                what="Input `json-report`",
+            ),
         )
         delivery.outputs["json-report"] = ws.display(target)
     if settings.sarif is not None:
@@ -83,11 +91,18 @@ def _write_files(
             lambda: writer.write(
                 sarif_path,
                 # fingerprints read the flagged lines from the workspace (safely, size-capped)
-                sarif.render(report, source=SourceLines(ws), category=settings.sarif_category),
+                sarif.render(
+                    report,
+                    report.baseline,
+                    source=SourceLines(ws),
+                    category=settings.sarif_category,
+                ),
                 what="Input `sarif`",
             ),
         )
         delivery.outputs["sarif"] = ws.display(sarif_path)
+    if settings.badge is not None:
+        _safely(delivery, "badges", lambda: _write_badges(report, settings.badge, writer))
     summary_file = environ.get("GITHUB_STEP_SUMMARY")
     if summary_file and summary.should_write(view, settings.summary):
         _safely(
@@ -98,6 +113,16 @@ def _write_files(
             ),
         )
     return delivery
+
+
+def _write_badges(report: Report, folder: Path | None, writer: Writer) -> None:
+    """`importspy.svg` and, when a gate measured coverage, `coverage.svg` (input `badge`)."""
+    if folder is None:
+        return
+    measured = (gate.metrics.outputs().get("coverage", "") for gate in report.gates if gate.metrics)
+    coverage = next((Fraction(value) for value in measured if value), None)
+    for path, svg in badge.badges(folder, passed=report.passed, coverage=coverage).items():
+        writer.write(path, svg, what="Input `badge`")
 
 
 def _print_terminal(view: views.ReportView, context: GitHubContext, out: TextIO) -> None:
@@ -121,9 +146,18 @@ def deliver(
     *,
     out: TextIO = sys.stdout,
     changes: ChangedLines | None = None,
+    untrusted: bool = False,
 ) -> int:
-    """Deliver a report (from the gates or merged from files) and return the exit code."""
-    view = views.build(report)
+    """Deliver a report (from the gates or merged from files) and return the exit code.
+
+    `untrusted`: the report was read from files another job wrote (merge mode), so only its
+    findings at clean paths of files here (or of the change) may become annotations.
+    """
+    located = None
+    if untrusted:
+        changed = frozenset(changes.files) if changes is not None else frozenset()
+        located = Locator(settings.workspace, changed)
+    view = views.build(report, located)
     delivery = _write_files(report, view, settings, context, environ)
     _print_terminal(view, context, out)
     # network last: everything above is already on disk / in the log
@@ -191,7 +225,7 @@ def _check_run(
 
 def _annotate(view: views.ReportView, settings: Settings, changes: ChangedLines | None) -> None:
     """Workflow-command annotations: the same selection and order as the check run's."""
-    chosen = select(view.findings, mode=settings.annotations, changes=changes, limit=None)
+    chosen = select(view.annotatable, mode=settings.annotations, changes=changes, limit=None)
     commands.emit(chosen.findings)
 
 

@@ -14,14 +14,13 @@ exit 2 naming the file, rather than annotating a commit the reports were not abo
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, caps, report_input
 from .changed_lines import merged_changes
 from .console import log
 from .deliver import deliver
@@ -34,10 +33,9 @@ from .report_reader import ReadGate, ReadReport, read_report
 from .run import rules_of
 from .runtimes import check_shards, name_runtimes, runtime_of
 from .settings import Settings
+from .untrusted_report import drop_foreign_urls
 from .verdict import Rules, judge, off, overall
 from .workspace import Workspace
-
-MAX_REPORT_BYTES = 64 * 1024 * 1024
 
 
 def find_reports(
@@ -67,20 +65,19 @@ def find_reports(
         raise ConfigError(
             f"Input `reports`: only this run's own output matches {', '.join(patterns)!r}."
         )
+    caps.REPORT_FILES.check(len(found), subject="Input `reports`")
     return list(found)
 
 
 def load_report(path: Path) -> ReadReport:
+    """One report: size, depth and value caps before parsing, the shipped JSON Schema, then
+    data (`report_reader`); ConfigError (exit 2) naming the file and the first problem."""
     try:
-        size = path.stat().st_size
-        if size > MAX_REPORT_BYTES:
-            raise ConfigError(
-                f"Input `reports`: {path} is {size} bytes; reports above "
-                f"{MAX_REPORT_BYTES // (1024 * 1024)} MiB are refused."
-            )
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return read_report(data)
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        document = report_input.read_report(path, max_bytes=caps.REPORT_BYTES.limit)
+        return read_report(document)
+    except ConfigError as exc:
+        raise ConfigError(f"Input `reports`: {exc}") from None
+    except ValueError as exc:
         raise ConfigError(f"Input `reports`: {path} is not a usable JSON report: {exc}") from None
 
 
@@ -184,7 +181,16 @@ def merge(
     """Load and merge the reports at `paths` for delivering in `context`, judged by `rules`."""
     if not paths:
         raise ConfigError("Input `reports`: no report to deliver.")
-    reports = [load_report(path) for path in paths]
+    reports, dropped = [], 0
+    for path in paths:
+        clean, lost = drop_foreign_urls(load_report(path), context.server_url)
+        reports.append(clean)
+        dropped += lost
+    if dropped:
+        log(
+            f"{dropped} link(s) in the reports were dropped: they do not point at "
+            f"{context.server_url} (this run's GitHub server)."
+        )
     sha = _one_commit(paths, reports, context)
     labels = _labels(paths, reports)
     shard_notes = check_shards([(p.name, r.context) for p, r in zip(paths, reports, strict=True)])
@@ -263,4 +269,4 @@ def deliver_reports(settings: Settings, context: GitHubContext, environ: Mapping
     )
     log(f"merged {len(paths)} report(s)")
     changes = merged_changes(report, settings, context, environ)
-    return deliver(report, settings, context, environ, changes=changes)
+    return deliver(report, settings, context, environ, changes=changes, untrusted=True)

@@ -52,6 +52,10 @@ class GateStatus(str, enum.Enum):
     ERROR = "error"
 
 
+Identity = tuple[str, str, str, int, int, str]
+"""`Finding.identity`: gate, code, path, line, column, message."""
+
+
 @dataclass(frozen=True)
 class Finding:
     """One thing a gate found, located in a repo-relative file.
@@ -88,7 +92,7 @@ class Finding:
         return self.end_line if self.end_line is not None else self.start_line
 
     @property
-    def identity(self) -> tuple[str, str, str, int, int, str]:
+    def identity(self) -> Identity:
         """Two findings with the same identity are the same problem reported twice."""
         return (
             self.gate,
@@ -107,6 +111,8 @@ class Finding:
         return replace(self, severity=severity)
 
     def to_json(self) -> dict[str, Any]:
+        """The finding as the JSON report (schema v1) holds it; texts longer than the schema
+        allows are cut (with `…`), so every report the action writes can be read back."""
         data: dict[str, Any] = {
             "gate": self.gate,
             "code": self.code,
@@ -116,13 +122,13 @@ class Finding:
             "end_line": self.last_line,
             "start_column": self.start_column,
             "end_column": self.end_column,
-            "title": self.title,
-            "message": self.message,
-            "expected": self.expected,
-            "observed": self.observed,
-            "help": self.help,
+            "title": _clip(self.title, MAX_TITLE_CHARS),
+            "message": _clip(self.message, MAX_TEXT_CHARS),
+            "expected": _clip(self.expected, MAX_TEXT_CHARS),
+            "observed": _clip(self.observed, MAX_TEXT_CHARS),
+            "help": _clip(self.help, MAX_TEXT_CHARS),
             "url": self.url,
-            "context": self.context,
+            "context": _clip(self.context, MAX_TEXT_CHARS),
         }
         return data
 
@@ -149,7 +155,7 @@ class Finding:
 
 def dedupe(findings: Iterable[Finding]) -> list[Finding]:
     """Merge duplicates (same identity), keeping the most severe copy, in worst-first order."""
-    best: dict[tuple[str, str, str, int, int, str], Finding] = {}
+    best: dict[Identity, Finding] = {}
     for finding in findings:
         seen = best.get(finding.identity)
         if seen is None or finding.severity.rank < seen.severity.rank:
@@ -193,6 +199,41 @@ def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
+class Classification:
+    """The run's findings against a baseline: which are existing, and what was fixed.
+
+    Kept by identity so it survives `severity` overrides (which replace Finding objects);
+    a head finding is *new* unless its identity is in `existing`. `fixed` are the base's
+    findings no head finding matched, as the base reported them.
+    """
+
+    source: str  # where the base came from, e.g. "merge base 1a2b3c4d5e6f"
+    existing: frozenset[Identity] = frozenset()
+    fixed: tuple[Finding, ...] = ()
+    only_new: bool = False  # the rule it was judged with: only new findings counted
+
+    def is_new(self, finding: Finding) -> bool:
+        return finding.identity not in self.existing
+
+    def state_of(self, finding: Finding) -> str:
+        """SARIF `baselineState`: `new` or `unchanged`."""
+        return "new" if self.is_new(finding) else "unchanged"
+
+    def counts(self, findings: Iterable[Finding]) -> dict[str, int]:
+        items = list(findings)
+        new = sum(1 for finding in items if self.is_new(finding))
+        return {"new": new, "existing": len(items) - new, "fixed": len(self.fixed)}
+
+    def to_json(self, findings: Iterable[Finding]) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "only_new": self.only_new,
+            "counts": self.counts(findings),
+            "fixed": [finding.to_json() for finding in self.fixed],
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything one run (or a merge of runs) found, plus where it ran.
 
@@ -209,6 +250,7 @@ class Report:
     jobs: tuple[Mapping[str, Any], ...] = ()
     generated_at: str = ""
     schema_version: int = REPORT_SCHEMA_VERSION
+    baseline: Classification | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -229,7 +271,7 @@ class Report:
         return next((gate for gate in self.gates if gate.gate == name), None)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "schema_version": self.schema_version,
             "tool": {"name": "importspy-action", "version": self.tool_version},
             "engine": {"name": "importspy", "version": self.engine_version},
@@ -242,6 +284,20 @@ class Report:
             "jobs": [dict(job) for job in self.jobs],
             "gates": [gate.to_json() for gate in self.gates],
         }
+        if self.baseline is not None:
+            data["baseline"] = self.baseline.to_json(self.findings)
+        return data
+
+
+MAX_TITLE_CHARS = 1024
+MAX_TEXT_CHARS = 65_536
+"""The JSON report schema's limits for a finding's title and its other texts."""
+
+
+def _clip(text: str | None, limit: int) -> str | None:
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
 
 
 def _str(data: Mapping[str, Any], key: str) -> str:

@@ -303,7 +303,10 @@ def _scalar_check(root: dict[str, Any], spec: dict[str, Any]) -> Callable[[Any],
     while "$ref" in spec:
         if len(spec) != 1 or not spec["$ref"].startswith("#/$defs/"):
             raise ValueError(f"unsupported reference {spec!r}")
-        spec = root["$defs"][spec["$ref"].removeprefix("#/$defs/")]
+        name = spec["$ref"].removeprefix("#/$defs/")
+        spec = root["$defs"][name]
+        if spec.get("type") == "object":  # a nested closed object of scalars (fingerprint)
+            return flat_object_check(root, name)
     unknown = set(spec) - _FLAT_KEYWORDS
     if unknown:
         raise ValueError(f"unsupported keywords {sorted(unknown)}")

@@ -1,8 +1,10 @@
 """One run, in one direction: Settings -> gates -> verdict -> Report -> delivery -> exit code.
 
 Each configured gate runs (a gate that raises is recorded as an error of that gate, never
-hiding the others), `verdict.judge` decides every gate with the user's rules, and the Report
-goes to `deliver`, which writes files first and calls the network last.
+hiding the others); with a baseline, the base is judged first and `baseline_run.compare`
+adds the coverage comparison and classifies the findings into new and existing; then
+`verdict.judge` decides every gate with the user's rules, and the Report goes to `deliver`,
+which writes files first and calls the network last.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import datetime, timezone
 from typing import TextIO
 
 from . import __version__
+from .baseline_run import compare, judge_base
 from .deliver import debug_traceback, deliver
 from .diff import ChangedLines
 from .errors import EXIT_INTERNAL, EXIT_PASSED, ActionError, ConfigError
@@ -20,14 +23,20 @@ from .gates.base import Gate, GateOutcome
 from .gates.engine_runner import ENGINE_VERSION
 from .gates.registry import GATES
 from .github.context import GitHubContext
-from .model import GateResult, Report
+from .model import Classification, GateResult, Report
 from .runtimes import runtime_facts
 from .settings import Settings
 from .verdict import Rules, judge, off, overall
 
 
-def rules_of(settings: Settings) -> Rules:
-    return Rules(fail_on=settings.fail_on, severity=settings.severity, ignore=settings.ignore)
+def rules_of(settings: Settings, baseline: Classification | None = None) -> Rules:
+    return Rules(
+        fail_on=settings.fail_on,
+        severity=settings.severity,
+        ignore=settings.ignore,
+        only_new=settings.only_new and baseline is not None,
+        existing=baseline.existing if baseline is not None else frozenset(),
+    )
 
 
 def configured_gates(settings: Settings) -> list[str]:
@@ -59,18 +68,37 @@ def run_gate(gate: Gate, settings: Settings, changes: ChangedLines | None) -> Ga
         )
 
 
-def run_gates(settings: Settings, changes: ChangedLines | None) -> list[GateResult]:
-    """Every gate, in registry order; off ones say how to turn them on."""
-    rules = rules_of(settings)
-    return [
-        judge(gate.name, run_gate(gate, settings, changes), rules)
-        if gate.configured(settings)
+def run_gates(
+    settings: Settings,
+    changes: ChangedLines | None,
+    context: GitHubContext | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[list[GateResult], Classification | None]:
+    """Every gate, in registry order; off ones say how to turn them on. With a baseline
+    (`context` given), the base is judged first and the findings are classified."""
+    base = None
+    if context is not None and (settings.baseline_enabled or settings.base_coverage_files):
+        base = judge_base(settings, context, changes, environ or {}, run_gate)
+    outcomes = {
+        gate.name: run_gate(gate, settings, changes) for gate in GATES if gate.configured(settings)
+    }
+    outcomes, baseline = compare(outcomes, base, settings, changes)
+    rules = rules_of(settings, baseline)
+    results = [
+        judge(gate.name, outcomes[gate.name], rules)
+        if gate.name in outcomes
         else off(gate.name, gate.off_note)
         for gate in GATES
     ]
+    return results, baseline
 
 
-def build_report(results: list[GateResult], settings: Settings, context: GitHubContext) -> Report:
+def build_report(
+    results: list[GateResult],
+    settings: Settings,
+    context: GitHubContext,
+    baseline: Classification | None = None,
+) -> Report:
     facts = context.describe() | runtime_facts()
     if settings.shard is not None:
         facts["shard"] = f"{settings.shard[0]}/{settings.shard[1]}"
@@ -90,6 +118,7 @@ def build_report(results: list[GateResult], settings: Settings, context: GitHubC
             },
         ),
         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        baseline=baseline,
     )
 
 
@@ -101,6 +130,6 @@ def execute(
     out: TextIO = sys.stdout,
     changes: ChangedLines | None = None,
 ) -> int:
-    results = run_gates(settings, changes)
-    report = build_report(results, settings, context)
+    results, baseline = run_gates(settings, changes, context, environ)
+    report = build_report(results, settings, context, baseline)
     return deliver(report, settings, context, environ, out=out, changes=changes)

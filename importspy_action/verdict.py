@@ -8,7 +8,8 @@ ran and for gates read back from JSON reports in merge mode (whose own `status` 
 2. duplicates (same gate, code, place and message) are merged, worst first;
 3. a gate that could not judge (`error`) is status `error` with exit 2 (bad input) or 3;
 4. otherwise `fail-on` decides: `error` fails on any error, `warning` on any warning or
-   error, `never` passes whatever was found.
+   error, `never` passes whatever was found -- counting, with `only-new` and a baseline,
+   only the findings the base did not have (existing ones are still listed, never counted).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Literal
 
 from .errors import EXIT_CONFIG, EXIT_FAILED, EXIT_INTERNAL, EXIT_PASSED
 from .gates.base import GateOutcome
-from .model import Finding, GateResult, GateStatus, Severity, dedupe
+from .model import Finding, GateResult, GateStatus, Identity, Severity, dedupe
 
 FailOn = Literal["error", "warning", "never"]
 _FAIL_RANK = {"error": Severity.ERROR.rank, "warning": Severity.WARNING.rank}
@@ -27,11 +28,21 @@ _FAIL_RANK = {"error": Severity.ERROR.rank, "warning": Severity.WARNING.rank}
 
 @dataclass(frozen=True)
 class Rules:
-    """The user's judging rules (inputs `fail-on`, `severity`, `ignore`)."""
+    """The user's judging rules (inputs `fail-on`, `severity`, `ignore`, `only-new`).
+
+    `existing` holds the identities of findings the baseline already had; they count toward
+    `fail-on` only when `only_new` is off.
+    """
 
     fail_on: FailOn = "error"
     severity: Mapping[str, Severity] = field(default_factory=dict)
     ignore: frozenset[str] = frozenset()
+    only_new: bool = False
+    existing: frozenset[Identity] = frozenset()
+
+    def counted(self, finding: Finding) -> bool:
+        """Whether `finding` counts toward `fail-on`."""
+        return not (self.only_new and finding.identity in self.existing)
 
 
 def apply_overrides(findings: Iterable[Finding], rules: Rules) -> tuple[Finding, ...]:
@@ -69,7 +80,7 @@ def judge(name: str, outcome: GateOutcome, rules: Rules) -> GateResult:
             error=outcome.error,
             exit_code=code,
         )
-    failing = fails(findings, rules.fail_on)
+    failing = fails((finding for finding in findings if rules.counted(finding)), rules.fail_on)
     return GateResult(
         gate=name,
         status=GateStatus.FAILED if failing else GateStatus.PASSED,

@@ -4,24 +4,21 @@ The job summary, the check run's title/summary/text and the terminal report are 
 renderers of this view, so a fact (a count, a verdict, a gate's detail, a truncation note)
 is worded in one place and cannot disagree between them. Building the view reads only the
 Report -- live or merged -- and the typed metrics' own `section()`s.
+
+With a baseline, each gate's findings are split: `findings` are the new ones (listed and
+annotated), `existing` the ones the base already had (counted, listed apart), `fixed` the
+base's findings this change removed; the report-level `baseline` carries the totals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .blocks import Block
 from .errors import EXIT_CONFIG, EXIT_INTERNAL
-from .model import Finding, GateResult, GateStatus, Report
-
-STATUS_WORDS = {
-    GateStatus.PASSED: "passed",
-    GateStatus.FAILED: "failed",
-    GateStatus.ERROR: "could not run",
-    GateStatus.SKIPPED: "off",
-}
+from .model import Classification, Finding, GateResult, GateStatus, Report
 
 
 @dataclass(frozen=True)
@@ -31,11 +28,13 @@ class GateView:
     name: str
     status: GateStatus
     counts: Mapping[str, int]
-    detail: str  # the metrics' headline, else the error, else ""
+    headline: str  # the metrics' one line, built from their numbers ("" when none)
     error: str | None
     notes: tuple[str, ...]
     section: tuple[Block, ...]
-    findings: tuple[Finding, ...]  # worst first
+    findings: tuple[Finding, ...]  # worst first; with a baseline, the new ones only
+    existing: tuple[Finding, ...] = ()  # with a baseline: findings the base already had
+    fixed: tuple[Finding, ...] = ()  # with a baseline: the base's findings now gone
 
     @property
     def off(self) -> bool:
@@ -57,6 +56,21 @@ class JobRow:
 
 
 @dataclass(frozen=True)
+class BaselineView:
+    """What the comparison with the base found, in totals."""
+
+    source: str
+    new: int
+    existing: int
+    fixed: int
+    only_new: bool  # whether only new findings counted toward the verdict
+
+    def phrase(self) -> str:
+        """`1 new, 4 existing, 3 fixed`: the same words everywhere."""
+        return f"{self.new} new, {self.existing} existing, {self.fixed} fixed"
+
+
+@dataclass(frozen=True)
 class ReportView:
     verdict: str  # passed | failed | configuration error | internal error
     passed: bool
@@ -65,8 +79,20 @@ class ReportView:
     exit_code: int
     gates: tuple[GateView, ...]
     jobs: tuple[JobRow, ...]  # only when the report merged several jobs
-    findings: tuple[Finding, ...]  # every finding, deduplicated, worst first
+    findings: tuple[Finding, ...]  # every finding, deduplicated; new first, then worst first
     run_url: str
+    unlocated: tuple[Finding, ...] = ()  # counted, but no file here to annotate
+    baseline: BaselineView | None = None
+    annotated: tuple[Finding, ...] = ()  # what annotations may show: the new findings
+
+    @property
+    def annotatable(self) -> tuple[Finding, ...]:
+        """What may become annotations: the new findings (all without a baseline), less the
+        unlocated ones."""
+        if not self.unlocated:
+            return self.annotated
+        away = {finding.identity for finding in self.unlocated}
+        return tuple(f for f in self.annotated if f.identity not in away)
 
     @property
     def errors(self) -> tuple[GateView, ...]:
@@ -81,17 +107,26 @@ def verdict_of(report: Report) -> str:
     return "passed" if report.passed else "failed"
 
 
-def _gate_view(gate: GateResult) -> GateView:
+def _gate_view(gate: GateResult, baseline: Classification | None) -> GateView:
     headline = gate.metrics.headline() if gate.metrics is not None else ""
+    ordered = tuple(sorted(gate.findings, key=Finding.sort_key))
+    existing: tuple[Finding, ...] = ()
+    fixed: tuple[Finding, ...] = ()
+    if baseline is not None:
+        existing = tuple(f for f in ordered if not baseline.is_new(f))
+        ordered = tuple(f for f in ordered if baseline.is_new(f))
+        fixed = tuple(f for f in baseline.fixed if f.gate == gate.gate)
     return GateView(
         name=gate.gate,
         status=gate.status,
         counts=gate.counts(),
-        detail=headline or gate.error or "",
+        headline=headline,
         error=gate.error,
         notes=gate.notes,
         section=gate.metrics.section() if gate.metrics is not None else (),
-        findings=tuple(sorted(gate.findings, key=Finding.sort_key)),
+        findings=ordered,
+        existing=existing,
+        fixed=fixed,
     )
 
 
@@ -108,18 +143,41 @@ def _job_row(job: Mapping[str, Any]) -> JobRow:
     )
 
 
-def build(report: Report) -> ReportView:
+def _baseline_view(report: Report, findings: Sequence[Finding]) -> BaselineView | None:
+    if report.baseline is None:
+        return None
+    counts = report.baseline.counts(findings)
+    return BaselineView(
+        report.baseline.source,
+        counts["new"],
+        counts["existing"],
+        counts["fixed"],
+        report.baseline.only_new,
+    )
+
+
+def build(report: Report, located: Callable[[Finding], bool] | None = None) -> ReportView:
+    """The view of `report`; `located` says which findings name a file that can be annotated
+    (merge mode: a report from another job may name paths that are not here)."""
     jobs: Sequence[Mapping[str, Any]] = report.jobs if len(report.jobs) > 1 else ()
+    findings = report.findings
+    new = findings
+    if report.baseline is not None:
+        new = [f for f in findings if report.baseline.is_new(f)]
+        findings = new + [f for f in findings if not report.baseline.is_new(f)]
     return ReportView(
         verdict=verdict_of(report),
         passed=report.passed,
         counts=report.counts(),
         fail_on=report.fail_on,
         exit_code=report.exit_code,
-        gates=tuple(_gate_view(gate) for gate in report.gates),
+        gates=tuple(_gate_view(gate, report.baseline) for gate in report.gates),
         jobs=tuple(_job_row(job) for job in jobs),
-        findings=tuple(report.findings),
+        findings=tuple(findings),
         run_url=report.context.get("run_url", ""),
+        unlocated=tuple(f for f in findings if not located(f)) if located else (),
+        baseline=_baseline_view(report, findings),
+        annotated=tuple(new),
     )
 
 

@@ -176,6 +176,11 @@ def judge(merged: MergedCoverage, settings: Settings, changes: ChangedLines | No
         worst_files=_worst_files(merged),
         diff_attempted=changes is not None,
         diff=diff.measure if diff is not None and diff.total else None,
+        per_file={
+            path: (len(data.covered & data.statements), len(data.statements))
+            for bucket in (merged.files, merged.missing)
+            for path, data in bucket.items()
+        },
     )
     return GateOutcome(findings=tuple(findings), metrics=metrics, notes=tuple(notes))
 

@@ -3,15 +3,20 @@
 Diff coverage has three states the JSON report keeps apart, as it always has: not attempted
 (no changed lines known: the keys are absent), attempted with no changed executable line
 (`diff_percent: null`), and measured.
+
+`per_file` (every measured file's covered and total statements) is what a later run needs
+to compute per-file deltas against this one when it uses this report as its baseline; with
+a baseline, `base` holds the comparison (`coverage_base.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeGuard
 
 from ..blocks import Block, Code, Column, Table, paragraph
+from .coverage_base import BaseComparison, Counts
 from .metrics_json import (
     as_float,
     as_int,
@@ -74,6 +79,11 @@ class CoverageMetrics:
     worst_files: tuple[FileRow, ...] = ()
     diff_attempted: bool = False
     diff: Measure | None = None
+    per_file: Mapping[str, Counts] = field(default_factory=dict)
+    base: BaseComparison | None = None
+
+    def with_base(self, base: BaseComparison) -> CoverageMetrics:
+        return replace(self, base=base)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -101,6 +111,12 @@ class CoverageMetrics:
             )
         elif self.diff_attempted:
             data["diff_percent"] = None
+        data["per_file"] = {
+            path: {"covered": hit, "statements": total}
+            for path, (hit, total) in sorted(self.per_file.items())
+        }
+        if self.base is not None:
+            data.update(self.base.to_json())
         data["headline"] = self.headline()
         return data
 
@@ -120,14 +136,15 @@ class CoverageMetrics:
                 as_int(data, "diff_statements"),
             )
         reports = [item for item in as_list(data, "reports") if isinstance(item, str)]
+        total = Measure(
+            as_float(data, "total_percent"),
+            as_int(data, "total_covered"),
+            as_int(data, "total_statements"),
+        )
         return cls(
             reports=tuple(reports),
             files=as_int(data, "files", 0),
-            total=Measure(
-                as_float(data, "total_percent"),
-                as_int(data, "total_covered"),
-                as_int(data, "total_statements"),
-            ),
+            total=total,
             threshold=as_opt_float(data, "threshold"),
             per_file_threshold=as_opt_float(data, "per_file_threshold"),
             diff_threshold=as_opt_float(data, "diff_threshold"),
@@ -135,6 +152,8 @@ class CoverageMetrics:
             worst_files=tuple(FileRow.from_json(row) for row in as_list(data, "worst_files")),
             diff_attempted="diff_percent" in data,
             diff=diff,
+            per_file=_per_file(data.get("per_file")),
+            base=BaseComparison.from_json(data, (total.hit, total.total)),
         )
 
     def headline(self) -> str:
@@ -156,6 +175,8 @@ class CoverageMetrics:
         ]
         if self.branches is not None:
             measures.append(("Branch coverage", _measured(self.branches, "branches"), "—"))
+        if self.base is not None:
+            measures += self.base.measures()
         if self.per_file_threshold is not None:
             measures.append(("Every file", "", _goal(self.per_file_threshold)))
         blocks: list[Block] = [
@@ -164,6 +185,8 @@ class CoverageMetrics:
                 tuple(measures),
             )
         ]
+        if self.base is not None:
+            blocks += self.base.section()
         if self.worst_files:
             blocks.append(paragraph("Files that drag coverage down (most uncovered lines first):"))
             blocks.append(
@@ -193,10 +216,30 @@ class CoverageMetrics:
         return tuple(blocks)
 
     def outputs(self) -> Mapping[str, str]:
-        return {
+        values = {
             "coverage": f"{self.total.percent:.2f}",
             "diff-coverage": f"{self.diff.percent:.2f}" if self.diff is not None else "",
         }
+        if self.base is not None:
+            values.update(self.base.outputs())
+        return values
+
+
+def _per_file(raw: Any) -> dict[str, Counts]:
+    """`per_file` of a report (untrusted): rows that are not counts are left out."""
+    if not isinstance(raw, Mapping):
+        return {}
+    rows: dict[str, Counts] = {}
+    for path, row in raw.items():
+        hit = row.get("covered") if isinstance(row, Mapping) else None
+        total = row.get("statements") if isinstance(row, Mapping) else None
+        if _count(hit) and _count(total) and hit <= total:
+            rows[str(path)] = (hit, total)
+    return rows
+
+
+def _count(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _measured(measure: Measure | None, unit: str) -> str:

@@ -15,7 +15,15 @@ from typing import Any
 
 from ..model import Finding, Severity
 from ..ranking import Selection
-from ..reporters.markdown import cell, code, gate_table, jobs_table, safe_url
+from ..reporters.markdown import (
+    baseline_line,
+    cell,
+    code,
+    fixed_line,
+    gate_table,
+    jobs_table,
+    safe_url,
+)
 from ..view import ReportView, counts_phrase, location
 from . import limits
 
@@ -100,7 +108,9 @@ def _summary(view: ReportView, selection: Selection, notes: Sequence[str]) -> st
         *gate_table(view.gates, details=False),
         "",
     ]
-    head += [f"- ⚠️ {cell(gate.name)}: {cell(gate.error or '')}" for gate in view.errors]
+    head += [f"- ⚠️ {gate.name}: {cell(gate.error or '')}" for gate in view.errors]
+    if view.baseline is not None:
+        head += [baseline_line(view.baseline), ""]
     line = f"Annotations: {len(selection.findings)} of {selection.total} findings."
     if selection.capped:
         line += (
@@ -119,9 +129,25 @@ def _summary(view: ReportView, selection: Selection, notes: Sequence[str]) -> st
     )
 
 
-def _text(findings: Sequence[Finding]) -> str:
+def _baseline_tail(view: ReportView) -> list[str]:
+    """After the new findings: how many existing ones, then what was fixed."""
+    if view.baseline is None:
+        return []
+    tail = []
+    if view.baseline.existing:
+        tail.append(
+            f"**{view.baseline.existing} existing** findings the base has too are not "
+            "listed here or annotated; the job summary and the JSON report list them."
+        )
+    fixed = tuple(f for gate in view.gates for f in gate.fixed)
+    if fixed:
+        tail.append(fixed_line(fixed))
+    return ["", *tail] if tail else []
+
+
+def _text(findings: Sequence[Finding], tail: Sequence[str] = ()) -> str:
     if not findings:
-        return "No findings."
+        return "\n".join(["No new findings." if tail else "No findings.", *tail])
     head = ["| Level | Location | Rule | Message |", "| --- | --- | --- | --- |"]
     rows = [
         f"| {finding.severity.value} | {code(location(finding))} | {cell(finding.code)} | "
@@ -131,6 +157,7 @@ def _text(findings: Sequence[Finding]) -> str:
     return limits.join_within(
         head,
         rows,
+        list(tail),
         more="| … | {n} more findings | | the job summary and the JSON report list all |",
     )
 
@@ -151,7 +178,7 @@ def plan(
     output_base: dict[str, Any] = {
         "title": output_title(view),
         "summary": _summary(view, selection, notes),
-        "text": _text(ordered if ordered is not None else view.findings),
+        "text": _text(ordered if ordered is not None else view.annotated, _baseline_tail(view)),
     }
     annotations = [to_annotation(finding) for finding in selection.findings]
     size = limits.MAX_ANNOTATIONS_PER_REQUEST

@@ -61,9 +61,12 @@ def build_plan(
     head_sha: str,
     external_id: str = "",
 ) -> CheckRunPlan:
-    findings = view.findings
+    findings = view.annotated  # with a baseline: the new findings only
     selection = select(
-        findings, mode=settings.annotations, changes=changes, limit=settings.max_annotations
+        view.annotatable,
+        mode=settings.annotations,
+        changes=changes,
+        limit=settings.max_annotations,
     )
     return plan(
         view,

@@ -44,6 +44,9 @@ def values(report: Report, extra: Mapping[str, str]) -> dict[str, str]:
             "notices": str(counts["notice"]),
         }
     )
+    if report.baseline is not None:
+        counts = report.baseline.counts(report.findings)
+        result.update({f"{state}-findings": str(n) for state, n in counts.items()})
     for gate in report.gates:
         if gate.metrics is not None:
             result.update({k: v for k, v in gate.metrics.outputs().items() if k in result})

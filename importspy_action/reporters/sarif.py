@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from ..baseline import Classified
 from ..fingerprint import Fingerprint, LineSource, fingerprint_all
@@ -36,6 +36,13 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTICE:
 INFORMATION_URI = "https://github.com/importspy-action/importspy-action"
 FINGERPRINT_KEY = "importspyFindingHash/v1"
 _CATEGORY_UNSAFE = re.compile(r"[^A-Za-z0-9_.+-]+")
+
+
+class BaselineStates(Protocol):
+    """What SARIF needs of a baseline: each result's state (a `Classified` or the report's
+    `Classification`)."""
+
+    def state_of(self, finding: Finding) -> str | None: ...
 
 
 class _NoSource:
@@ -110,7 +117,7 @@ def _result(
 
 def render(
     report: Report,
-    baseline: Classified | None = None,
+    baseline: BaselineStates | None = None,
     *,
     source: LineSource | None = None,
     category: str = "",
@@ -123,7 +130,7 @@ def render(
         (finding, print_, None if baseline is None else baseline.state_of(finding) or "new")
         for finding, print_ in zip(findings, prints, strict=True)
     ]
-    if baseline is not None and include_absent:
+    if isinstance(baseline, Classified) and include_absent:
         entries += [(item.finding, item.fingerprint, "absent") for item in baseline.fixed]
     rules: dict[str, int] = {}
     rule_list: list[dict[str, Any]] = []

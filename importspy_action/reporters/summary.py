@@ -12,10 +12,12 @@ from .markdown import (
     FINDING_ROW_PREFIXES,
     FINDINGS_HEAD,
     STATUS_LABELS,
+    baseline_line,
     blocks,
     cell,
     counts_line,
     finding_row,
+    fixed_line,
     gate_table,
     headline,
     jobs_table,
@@ -28,6 +30,8 @@ MAX_JOB_ROWS = 100
 
 def render(view: ReportView, *, notes: list[str] | None = None) -> str:
     head = [f"## ImportSpy: {headline(view)}", "", counts_line(view.counts, view.fail_on), ""]
+    if view.baseline is not None:
+        head += [baseline_line(view.baseline), ""]
     for note in notes or []:
         head += [f"> {cell(note)}", ""]
     head += gate_table(view.gates, details=True)
@@ -40,11 +44,29 @@ def render(view: ReportView, *, notes: list[str] | None = None) -> str:
             head.append(f"| … {more} more jobs in the JSON report | | | | |")
         head.append("")
     body = [line for gate in view.gates for line in _gate_body(gate)]
+    body += _unlocated(view)
     return _cap("\n".join(head), body)
 
 
+def _unlocated(view: ReportView) -> list[str]:
+    """Findings a merged report placed at paths that are not files here: counted, shown,
+    never annotated (a forged location must not reach the Checks API)."""
+    if not view.unlocated:
+        return []
+    return [
+        "### Findings without a location in this checkout",
+        "",
+        f"{len(view.unlocated)} finding(s) name a path that is not a file of this workspace or "
+        "of the change; they count toward the verdict but are not annotated.",
+        "",
+        *FINDINGS_HEAD,
+        *(finding_row(f, with_help=True) for f in view.unlocated),
+        "",
+    ]
+
+
 def _gate_body(gate: GateView) -> list[str]:
-    body = [f"### {cell(gate.name)}: {STATUS_LABELS[gate.status]}", ""]
+    body = [f"### {gate.name}: {STATUS_LABELS[gate.status]}", ""]  # a registry name
     if gate.error:
         body += [f"**{cell(gate.error)}**", ""]
     body += [f"- {cell(note)}" for note in gate.notes]
@@ -56,8 +78,29 @@ def _gate_body(gate: GateView) -> list[str]:
         body += [finding_row(f, with_help=True) for f in gate.findings]
         body.append("")
     elif not gate.off:
-        body += ["No findings.", ""]
+        body += ["No new findings." if gate.existing or gate.fixed else "No findings.", ""]
+    body += _existing(gate)
+    if gate.fixed:
+        body += [fixed_line(gate.fixed), ""]
     return body
+
+
+def _existing(gate: GateView) -> list[str]:
+    """Findings the base already had: a count, their rows folded away."""
+    if not gate.existing:
+        return []
+    count = len(gate.existing)
+    title = f"{count} existing finding{'s' if count != 1 else ''} (the base has them too)"
+    rows = [finding_row(f, with_help=False) for f in gate.existing]
+    return [
+        f"<details><summary>{title}</summary>",
+        "",
+        *FINDINGS_HEAD,
+        *rows,
+        "",
+        "</details>",
+        "",
+    ]
 
 
 def _cap(head: str, body: list[str]) -> str:

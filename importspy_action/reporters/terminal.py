@@ -104,18 +104,22 @@ def render(
     paint = _Painter(color)
     lines = [line for gate in view.gates for line in _gate_lines(gate, paint, sections=sections)]
     lines.append("")
+    new = set(view.annotated)
     for finding in view.findings[:limit]:
         level = paint(finding.severity.value, _COLORS[finding.severity])
         where = f"{finding.path}:{finding.start_line}"
         if finding.start_column:
             where += f":{finding.start_column}"
-        lines.append(f"{where}: {level} {finding.code} {finding.message}")
+        mark = " (existing)" if view.baseline and finding not in new else ""
+        lines.append(f"{where}: {level} {finding.code}{mark} {finding.message}")
         if finding.help:
             lines.append(f"    help: {finding.help}")
     if len(view.findings) > limit:
         lines.append(f"... {len(view.findings) - limit} more findings in the JSON report")
     verdict = "passed" if view.passed else "FAILED"
     verdict_code = "g" if view.passed else "r"
+    if view.baseline is not None:
+        lines += ["", f"Against the {view.baseline.source}: {view.baseline.phrase()}"]
     lines += [
         "",
         f"Verdict: {paint(verdict, verdict_code)} — {counts_phrase(view.counts)} "

@@ -187,12 +187,14 @@ def _baseline_values(read: _Reader) -> dict[str, object]:
             "Input `only-new`: needs a baseline to tell new findings from old ones; set "
             "`baseline: merge-base` or `baseline-report`."
         )
+    # the base's coverage is never measured by running its tests: it is read from a report
     if values["coverage_max_drop"] is not None and not (
-        has_baseline or values["base_coverage_files"]
+        values["baseline_report"] or values["base_coverage_files"]
     ):
         read.problems.append(
-            "Input `coverage-max-drop`: needs the base's coverage; set `baseline`, "
-            "`baseline-report` or `base-coverage-file`."
+            "Input `coverage-max-drop`: needs the base's coverage; set `base-coverage-file` "
+            "(the base's coverage.py report) or `baseline-report` (the base's JSON report). "
+            "`baseline: merge-base` never runs the base's tests."
         )
     return values
 

@@ -234,7 +234,8 @@ INPUTS: tuple[InputSpec, ...] = (
         "coverage-max-drop",
         "",
         "Fail when total coverage falls by more than this many percentage points against the "
-        "base (e.g. `0.5`).",
+        "base (e.g. `0.5`); the base's coverage comes from `base-coverage-file` or "
+        "`baseline-report`.",
     ),
     InputSpec(
         "badge",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from importspy_action.reporters.markdown import cell
 from tests.conftest import Runner, StepResult
 
 PLUGINS = Path("src/plugins")
@@ -70,7 +71,7 @@ def test_missing_or_escaping_paths_are_configuration_errors(
     assert result.exit_code == 2, result.stdout
     _no_traceback(result)
     assert message in result.stdout + result.stderr
-    assert message in result.summary
+    assert cell(message) in result.summary
 
 
 def test_symlink_escaping_the_workspace_is_refused(

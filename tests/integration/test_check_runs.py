@@ -16,6 +16,7 @@ import pytest
 
 from importspy_action.cli import main
 from importspy_action.model import Finding, Severity
+from importspy_action.reporters.markdown import cell
 from tests.integration.conftest import write_report
 from tests.support import builders
 from tests.support.builders import HEAD_SHA, MERGE_SHA
@@ -30,6 +31,7 @@ def _publish(
     fail_on: str = "error",
 ) -> int:
     write_report(tmp_path / "in" / "report.json", builders.report(findings, fail_on=fail_on))
+    builders.workspace_files(tmp_path, findings)  # merge mode annotates files that are here
     argv = ["merge", "in/*.json", "--workspace", str(tmp_path), "--github-token", "test-token"]
     return main([*argv, "--max-annotations", "100000", *extra], environ=env)
 
@@ -41,7 +43,7 @@ def _assert_nothing_lost(tmp_path: Path, env: dict[str, str], findings: list[Fin
     assert messages == {f.message for f in findings}
     summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
     for finding in findings:
-        assert finding.message in summary
+        assert cell(finding.message) in summary  # escaped: it renders as written
 
 
 def _errors(n: int) -> list[Finding]:
@@ -206,6 +208,7 @@ def test_empty_token_makes_no_request_and_one_notice(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     write_report(tmp_path / "in" / "r.json", builders.report(_errors(2)))
+    builders.workspace_files(tmp_path, _errors(2))
     code = main(["merge", "in/*.json", "--workspace", str(tmp_path)], environ=actions_env)
     assert code == 1
     assert api.requests == []
@@ -283,6 +286,7 @@ def test_merges_matrix_reports_into_one_check_run(
     py312 = builders.report([shared, builders.finding(3, Severity.WARNING)], job="gates")
     write_report(tmp_path / "reports" / "py3.10" / "importspy-report.json", py310)
     write_report(tmp_path / "reports" / "py3.12" / "importspy-report.json", py312)
+    builders.workspace_files(tmp_path, [*py310.findings, *py312.findings])
     code = main(
         [
             "merge",
@@ -297,13 +301,14 @@ def test_merges_matrix_reports_into_one_check_run(
     assert code == 1
     (run,) = api.check_runs.values()
     assert len(run.annotations) == 3  # the shared finding once
-    assert "gates (py3.10)" in run.output["summary"] and "gates (py3.12)" in run.output["summary"]
+    summary = run.output["summary"]
+    assert cell("gates (py3.10)") in summary and cell("gates (py3.12)") in summary
     merged = json.loads((tmp_path / "importspy-report.json").read_text(encoding="utf-8"))
     assert [job["job"] for job in merged["jobs"]] == ["gates (py3.10)", "gates (py3.12)"]
     assert merged["counts"] == {"error": 2, "warning": 1, "notice": 0}
     summary = Path(actions_env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
-    assert "| gates (py3.10) | failed | 2 | 0 | 0 |" in summary
-    assert "| gates (py3.12) | failed | 1 | 1 | 0 |" in summary
+    assert f"| {cell('gates (py3.10)')} | failed | 2 | 0 | 0 |" in summary
+    assert f"| {cell('gates (py3.12)')} | failed | 1 | 1 | 0 |" in summary
 
 
 def test_workflow_run_publisher_annotates_the_triggering_head_and_refuses_other_commits(

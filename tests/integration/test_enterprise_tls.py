@@ -90,6 +90,7 @@ def test_private_ca_needs_ca_bundle(
         monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
         monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
         write_report(tmp_path / "in" / "r.json", builders.report([builders.finding(1)]))
+        builders.workspace_files(tmp_path, [builders.finding(1)])
         argv = [
             "publish",
             "in/*.json",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from importspy_action.reporters.markdown import cell
 from tests.conftest import Runner
 
 ALL_CONTRACTS = "src/plugins/*.py\nsrc/core/api.py: contracts/api.yml  # explicit pair\n"
@@ -33,10 +34,10 @@ def test_examples_fail_with_every_kind_of_violation(example_project: Path, run_s
     assert "| contracts | ❌ failed | 5 | 0 | 0 | 2/6 modules admitted |" in summary
     for module in ("exporter", "fetcher", "legacy", "scorer"):
         assert f"`src/plugins/{module}.py`" in summary
-    assert "Required declaration `flush` is missing in class `Exporter`" in summary
-    assert "Dependency `pyyaml` is not permitted by policy" in summary
-    assert "Host Python version is not permitted" in summary
-    assert "Required parameter `weight` is missing from `score`" in summary
+    assert cell("Required declaration `flush` is missing in class `Exporter`") in summary
+    assert cell("Dependency `pyyaml` is not permitted by policy") in summary
+    assert cell("Host Python version is not permitted") in summary
+    assert cell("Required parameter `weight` is missing from `score`") in summary
     assert "coverage: ➖ off" in summary and "lint: ➖ off" in summary
     # JSON report
     report = json.loads((example_project / "importspy-report.json").read_text())

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from importspy_action.reporters.markdown import cell
 from tests.support.gate_projects import (
     calc_project,
     git,
@@ -106,7 +107,7 @@ def test_hostile_report_is_exit_2_without_a_traceback(tmp_path: Path) -> None:
     code, stderr, outputs, summary = _cli(tmp_path, "--coverage-file", "coverage.xml")
     assert code == 2
     assert "Traceback" not in stderr
-    assert "Coverage report 'coverage.xml' was refused" in summary
+    assert cell("Coverage report 'coverage.xml' was refused") in summary
     assert outputs["exit-code"] == "2"
 
 
@@ -115,7 +116,7 @@ def test_broken_ruff_config_is_exit_2_with_ruffs_message(tmp_path: Path) -> None
     code, stderr, _, summary = _cli(tmp_path, "--lint", "true")
     assert code == 2
     assert "Traceback" not in stderr
-    assert "Unknown rule selector `ZZZ`" in summary
+    assert cell("Unknown rule selector `ZZZ`") in summary
 
 
 def test_diff_coverage_from_base_ref_full_and_shallow_clone(tmp_path: Path) -> None:
@@ -128,7 +129,7 @@ def test_diff_coverage_from_base_ref_full_and_shallow_clone(tmp_path: Path) -> N
     code, stderr, outputs, summary = _cli(origin, *args, "--base-ref", "base")
     assert code == 1, stderr
     assert outputs["diff-coverage"] == "45.45"
-    assert "Changed lines 22-26 are not covered by tests." in summary
+    assert cell("Changed lines 22-26 are not covered by tests.") in summary
 
     shallow = tmp_path / "shallow"
     run(["git", "clone", "-q", "--depth", "1", origin.as_uri(), str(shallow)], tmp_path)

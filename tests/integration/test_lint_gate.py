@@ -16,6 +16,7 @@ from importspy_action.errors import ConfigError
 from importspy_action.gates import lint, ruff_binary
 from importspy_action.model import GateStatus, Report
 from importspy_action.reporters import summary
+from importspy_action.reporters.markdown import cell
 from tests.support.builders import run_lint
 from tests.support.gate_projects import assert_golden, findings_json, git, settings_for, write
 
@@ -76,7 +77,7 @@ def test_clean_project_passes(tmp_path: Path) -> None:
     assert result.status is GateStatus.PASSED and not result.findings
     assert result.metrics["headline"] == "clean"
     report = Report("test", "test", (result.result,), "error", 0)
-    assert "no diagnostics, every file formatted" in summary.render(view.build(report))
+    assert cell("no diagnostics, every file formatted") in summary.render(view.build(report))
 
 
 def test_changed_files_scope_lints_only_what_the_diff_touched(project: Path) -> None:

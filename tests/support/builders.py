@@ -198,3 +198,12 @@ def run_coverage(settings: Settings, changes: ChangedLines | None) -> Judged:
 def run_lint(settings: Settings, changes: ChangedLines | None) -> Judged:
     """The lint gate; a ConfigError propagates, as the tests of bad input expect."""
     return judged(LintGate().run(settings, changes), "lint", settings)
+
+
+def workspace_files(root: Path, findings: list[Finding]) -> None:
+    """Create the files `findings` point at, so merge mode may annotate them."""
+    for item in findings:
+        path = root / item.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_text("x = 1\n" * max(item.last_line, 1), encoding="utf-8")

@@ -95,7 +95,7 @@ def test_totals_from_metrics_reads_our_report_and_ignores_junk():
         {
             "total_covered": 1,
             "total_statements": 2,
-            "files": {"x.py": {"covered": 1, "statements": 2}},
+            "per_file": {"x.py": {"covered": 1, "statements": 2}},
         }
     )
     assert full is not None and full.files == {"x.py": (1, 2)}

@@ -85,7 +85,17 @@ def test_in_actions_the_reports_must_be_about_the_commit_being_published(tmp_pat
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("{not json", "not a usable JSON report"), ('{"schema_version": 99}', "schema_version")],
+    [
+        ("{not json", "not valid JSON"),
+        ('{"schema_version": 99}', "required property"),
+        (
+            '{"schema_version": 99, "tool": {}, "engine": {}, "generated_at": "", '
+            '"result": "passed", "exit_code": 0, "fail_on": "error", '
+            '"counts": {"error": 0, "warning": 0, "notice": 0}, '
+            '"context": {}, "jobs": [], "gates": []}',
+            "schema_version",
+        ),
+    ],
 )
 def test_bad_report_files_name_the_file(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "bad.json"
@@ -140,7 +150,7 @@ def test_a_reports_own_verdict_is_never_believed(tmp_path: Path) -> None:
     """The exit code and status a report claims are recomputed from its findings."""
     lying = builders.report([builders.finding(1)]).to_json()
     lying.update(exit_code=0, result="passed")
-    lying["gates"][0].update(status="passed", exit_code=256)
+    lying["gates"][0].update(status="passed", exit_code=0)
     path = tmp_path / "r.json"
     path.write_text(json.dumps(lying), encoding="utf-8")
     merged = merge([path], GitHubContext(), Rules())
@@ -155,8 +165,22 @@ def test_a_reports_own_verdict_is_never_believed(tmp_path: Path) -> None:
 
 def test_an_unknown_gate_in_a_report_is_refused(tmp_path: Path) -> None:
     document = builders.report([]).to_json()
-    document["gates"][0]["gate"] = "<script>"
+    document["gates"][0]["gate"] = "bogus"
     path = tmp_path / "r.json"
     path.write_text(json.dumps(document), encoding="utf-8")
-    with pytest.raises(ConfigError, match="is not one of contracts, coverage, lint"):
+    with pytest.raises(ConfigError, match="is not one of contracts, coverage, lint, api-breaks"):
+        merge([path], GitHubContext(), Rules())
+    document["gates"][0]["gate"] = "<script>"  # not even a gate name: the schema refuses it
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\$\.gates\[0\]\.gate"):
+        merge([path], GitHubContext(), Rules())
+
+
+def test_an_impossible_exit_code_is_refused_not_wrapped(tmp_path: Path) -> None:
+    """A claimed exit code of 256 would end as 0 if it were trusted and taken modulo 256."""
+    document = builders.report([builders.finding(1)]).to_json()
+    document["gates"][0]["exit_code"] = 256
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ConfigError, match="exit_code"):
         merge([path], GitHubContext(), Rules())

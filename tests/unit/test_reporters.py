@@ -13,6 +13,7 @@ from importspy_action.gates.base import GateOutcome
 from importspy_action.gates.coverage_metrics import CoverageMetrics, Measure
 from importspy_action.model import Finding, GateResult, GateStatus, Report, Severity
 from importspy_action.reporters import commands, outputs, sarif, summary, terminal
+from importspy_action.reporters.markdown import cell
 from importspy_action.safe_paths import WriteRoots
 from importspy_action.verdict import Rules, judge
 from importspy_action.writer import Writer
@@ -60,7 +61,7 @@ def test_summary_lists_every_finding_worst_first():
     ]
     assert [row.split("|")[1].strip() for row in rows] == ["🔴 error", "🟠 warning", "🔵 notice"]
     assert "| lint | ❌ failed | 1 | 1 | 1 |" in text
-    assert "### coverage: ➖ off" in text and "Off: set `coverage-file`." in text
+    assert "### coverage: ➖ off" in text and cell("Off: set `coverage-file`.") in text
 
 
 def test_summary_is_capped_below_one_mebibyte():
@@ -76,7 +77,7 @@ def test_summary_cells_cannot_break_the_table():
     text = summary.render(view.build(_report([_finding(1, message="a | b\nc <script>")])))
     row = next(line for line in text.splitlines() if line.startswith("| 🔴"))
     assert row.count(" | ") == 3  # 4 cells: the pipe in the message is escaped
-    assert "\\|" in row and "&lt;script>" in row
+    assert "\\|" in row and "\\<script\\>" in row and "<script>" not in row
 
 
 def test_annotations_capped_per_level_with_pointer_to_summary():

@@ -25,6 +25,7 @@ def test_values_are_parsed(tmp_path: Path):
             "baseline": "merge-base",
             "only-new": "true",
             "coverage-max-drop": "0.5",
+            "base-coverage-file": "base.xml",
             "badge": "badges",
             "sarif-category": "py3.12",
         },
@@ -43,6 +44,10 @@ def test_values_are_parsed(tmp_path: Path):
         ({"baseline": "main"}, "Input `baseline`: 'main' is not allowed"),
         ({"only-new": "true"}, "Input `only-new`: needs a baseline"),
         ({"coverage-max-drop": "0.5"}, "Input `coverage-max-drop`: needs the base's coverage"),
+        (
+            {"coverage-max-drop": "0.5", "baseline": "merge-base"},
+            "Input `coverage-max-drop`: needs the base's coverage",
+        ),
         ({"coverage-max-drop": "-1", "baseline": "merge-base"}, "Input `coverage-max-drop`"),
         ({"sarif-category": "a\nb"}, "Input `sarif-category`"),
     ],

@@ -1,4 +1,4 @@
-"""untrusted_report.sanitise: a valid but hostile report loses its links, locations and claims."""
+"""untrusted_report: a valid but hostile report loses its links; only clean paths annotate."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from importspy_action.model import GateResult, GateStatus, Report, Severity
-from importspy_action.untrusted_report import is_clean_relative_path, sanitise
+from importspy_action.model import Report
+from importspy_action.report_reader import ReadReport, read_report
+from importspy_action.untrusted_report import Locator, drop_foreign_urls, is_clean_relative_path
 from importspy_action.workspace import Workspace
 from tests.support import builders
 
@@ -27,9 +28,15 @@ def workspace(tmp_path: Path) -> Workspace:
     return Workspace(root)
 
 
-def _report(*findings: object, exit_code: int = 0, **fields: object) -> Report:
+def _report(*findings: object, exit_code: int = 0, **fields: object) -> ReadReport:
     base = builders.report(list(findings))  # type: ignore[arg-type]
-    return Report(**{**base.__dict__, "exit_code": exit_code, **fields})  # type: ignore[arg-type]
+    report = Report(**{**base.__dict__, "exit_code": exit_code, **fields})  # type: ignore[arg-type]
+    return read_report(report.to_json())
+
+
+def _located(workspace: Workspace, *paths: str) -> list[bool]:
+    locate = Locator(workspace)
+    return [locate(builders.finding(1, path=path)) for path in paths]
 
 
 @pytest.mark.parametrize(
@@ -62,19 +69,19 @@ def test_only_links_to_this_runs_server_are_kept(
         context={"run_url": url, "sha": builders.HEAD_SHA},
         jobs=({"job": "j", "result": "passed", "run_url": url},),
     )
-    result = sanitise(report, workspace=workspace, server_url=SERVER)
-    (clean,) = result.report.gates[0].findings
+    result, dropped = drop_foreign_urls(report, SERVER)
+    (clean,) = result.gates[0].outcome.findings
     assert (clean.url == url) is kept
-    assert (result.report.context.get("run_url") == url) is kept
-    assert (result.report.jobs[0]["run_url"] == url) is kept
-    assert result.report.context["sha"] == builders.HEAD_SHA
-    assert bool(result.notes) is not kept
+    assert (result.context.get("run_url") == url) is kept
+    assert (result.jobs[0]["run_url"] == url) is kept
+    assert result.context["sha"] == builders.HEAD_SHA
+    assert (dropped == 0) is kept
 
 
 def test_an_http_enterprise_server_allows_its_own_http_links(workspace: Workspace) -> None:
     finding = builders.finding(1, path="src/a.py", url="http://ghe.corp:8080/o/r")
-    result = sanitise(_report(finding), workspace=workspace, server_url="http://ghe.corp:8080")
-    assert result.report.gates[0].findings[0].url == "http://ghe.corp:8080/o/r"
+    result, _ = drop_foreign_urls(_report(finding), "http://ghe.corp:8080")
+    assert result.gates[0].outcome.findings[0].url == "http://ghe.corp:8080/o/r"
 
 
 @pytest.mark.parametrize(
@@ -100,88 +107,29 @@ def test_an_http_enterprise_server_allows_its_own_http_links(workspace: Workspac
 def test_only_clean_paths_of_workspace_files_stay_annotations(
     workspace: Workspace, path: str, located: bool
 ) -> None:
-    result = sanitise(
-        _report(builders.finding(1, path=path)), workspace=workspace, server_url=SERVER
-    )
-    assert len(result.report.gates[0].findings) == int(located)
-    assert len(result.unlocated) == int(not located)
-    if not located:
-        assert result.unlocated[0].path == path  # kept verbatim, for escaped display only
-        assert "not a file in this workspace" in " ".join(result.notes)
+    assert _located(workspace, path) == [located]
 
 
 def test_a_symlink_leaving_the_workspace_is_not_a_location(workspace: Workspace) -> None:
     os.symlink(workspace.root.parent / "secret.py", workspace.root / "src" / "link.py")
     os.symlink(workspace.root / "src" / "a.py", workspace.root / "src" / "alias.py")
-    result = sanitise(
-        _report(builders.finding(1, path="src/link.py"), builders.finding(2, path="src/alias.py")),
-        workspace=workspace,
-        server_url=SERVER,
-    )
-    assert [f.path for f in result.report.gates[0].findings] == ["src/alias.py"]
-    assert [f.path for f in result.unlocated] == ["src/link.py"]
+    assert _located(workspace, "src/link.py", "src/alias.py") == [False, True]
 
 
-def test_claimed_exit_codes_and_statuses_are_recomputed(workspace: Workspace) -> None:
-    error = builders.finding(1, path="src/a.py")
-    lying = _report(error, exit_code=0)
-    lying = Report(
-        **{**lying.__dict__, "gates": (GateResult("contracts", GateStatus.PASSED, (error,)),)}
-    )
-    result = sanitise(lying, workspace=workspace, server_url=SERVER)
-    assert result.report.exit_code == 1
-    assert result.report.gates[0].status is GateStatus.FAILED
-    claims_failure = Report(
-        **{
-            **lying.__dict__,
-            "gates": (GateResult("contracts", GateStatus.FAILED, exit_code=1),),
-            "exit_code": 1,
-        }
-    )
-    result = sanitise(claims_failure, workspace=workspace, server_url=SERVER)
-    assert result.report.exit_code == 0
-    assert result.report.gates[0].status is GateStatus.PASSED
+def test_a_file_the_change_touched_is_a_location_without_a_checkout(
+    workspace: Workspace,
+) -> None:
+    """A workflow_run report job has no checkout of the pull request: its files come from
+    the pull request files API, and clean paths of those files still annotate."""
+    locate = Locator(workspace, frozenset({"new/module.py", "../escape.py"}))
+    assert locate(builders.finding(1, path="new/module.py"))
+    assert not locate(builders.finding(1, path="../escape.py"))  # still a clean path first
 
 
-def test_an_unlocated_error_still_fails_its_gate(workspace: Workspace) -> None:
-    result = sanitise(
-        _report(builders.finding(1, path="../secret.py"), exit_code=0),
-        workspace=workspace,
-        server_url=SERVER,
-    )
-    assert result.report.gates[0].findings == ()
-    assert result.report.gates[0].status is GateStatus.FAILED
-    assert result.report.exit_code == 1
-    assert [f.path for f in result.findings_of("contracts")] == ["../secret.py"]
-
-
-def test_a_gate_error_is_kept_with_an_exit_code_of_2_or_3(workspace: Workspace) -> None:
-    for claimed, expected in ((2, 2), (3, 3), (0, 3), (1, 3)):
-        gate = GateResult("lint", GateStatus.PASSED, error="ruff died", exit_code=claimed)
-        result = sanitise(
-            _report(gates=(gate,), exit_code=0), workspace=workspace, server_url=SERVER
-        )
-        assert result.report.gates[0].status is GateStatus.ERROR
-        assert result.report.exit_code == expected
-
-
-def test_a_skipped_gate_stays_skipped_only_without_findings(workspace: Workspace) -> None:
-    skipped = GateResult("coverage", GateStatus.SKIPPED)
-    warning = builders.finding(1, Severity.WARNING, path="src/a.py", gate="coverage")
-    hiding = GateResult("coverage", GateStatus.SKIPPED, (warning,))
-    result = sanitise(
-        _report(gates=(skipped,)), workspace=workspace, server_url=SERVER
-    ).report.gates[0]
-    assert result.status is GateStatus.SKIPPED
-    result = sanitise(_report(gates=(hiding,)), workspace=workspace, server_url=SERVER).report
-    assert result.gates[0].status is GateStatus.PASSED
-
-
-def test_a_finding_belongs_to_the_gate_that_lists_it(workspace: Workspace) -> None:
+def test_a_finding_belongs_to_the_gate_that_lists_it() -> None:
     stray = builders.finding(1, path="../x.py", gate="lint")
-    result = sanitise(_report(stray), workspace=workspace, server_url=SERVER)
-    assert [f.gate for f in result.findings_of("contracts")] == ["contracts"]
-    assert result.findings_of("lint") == ()
+    result, _ = drop_foreign_urls(_report(stray), SERVER)
+    assert [f.gate for f in result.gates[0].outcome.findings] == ["contracts"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -195,12 +143,11 @@ def test_a_located_path_is_always_a_file_inside_the_workspace(path: str) -> None
     root = Path(__file__).resolve().parents[2] / "importspy_action"
     workspace = Workspace(root)
     finding = builders.finding(1, path=path or "x")
-    result = sanitise(_report(finding), workspace=workspace, server_url=SERVER)
-    for located in result.report.gates[0].findings:
-        assert is_clean_relative_path(located.path)
-        target = (root / located.path).resolve()
+    if Locator(workspace)(finding):
+        assert is_clean_relative_path(finding.path)
+        target = (root / finding.path).resolve()
         assert target.is_file() and target.is_relative_to(root)
-        assert ".." not in located.path.split("/")
+        assert ".." not in finding.path.split("/")
 
 
 @settings(max_examples=300, deadline=None)
@@ -209,10 +156,9 @@ def test_the_url_filter_never_keeps_another_host(tail: str) -> None:
     from urllib.parse import urlsplit
 
     url = "https://github.com" + tail
-    root = Path(__file__).resolve().parents[2]
     report = _report(builders.finding(1, path="README.md", url=url))
-    result = sanitise(report, workspace=Workspace(root), server_url=SERVER)
-    (kept,) = result.report.gates[0].findings
+    result, _ = drop_foreign_urls(report, SERVER)
+    (kept,) = result.gates[0].outcome.findings
     if kept.url is not None:
         parts = urlsplit(kept.url)
         assert parts.hostname == "github.com" and parts.scheme == "https"

@@ -130,6 +130,7 @@ def test_a_missing_interpreter_stops_with_exit_2(tmp_path: Path) -> None:
 def test_the_merged_reports_show_which_runtime_breaks_the_contract(tmp_path: Path) -> None:
     """Issue 13's runtime matrix: the jobs' reports merged into one table, module x runtime."""
     from importspy_action.cli import main
+    from importspy_action.reporters.markdown import cell
 
     reports = tmp_path / "reports"
     for minor in (10, 12):
@@ -165,5 +166,5 @@ def test_the_merged_reports_show_which_runtime_breaks_the_contract(tmp_path: Pat
     (finding,) = gate["findings"]
     assert "(on CPython 3.10" in finding["message"]  # named once, with where it occurs
     text = summary.read_text()
-    assert "Runtime matrix: 1 of 1 modules break their contract" in text
-    assert "| `plugins/modern.py` | ✗ ISPY-R102 | ✓ |" in text
+    assert cell("Runtime matrix: 1 of 1 modules break their contract") in text
+    assert f"| `plugins/modern.py` | {cell('✗ ISPY-R102')} | ✓ |" in text

@@ -41,7 +41,11 @@ jobs:
 def test_there_are_workflows_to_lint() -> None:
     names = {path.name for path in workflow_files()}
     assert {"ci.yml", "publish.yml", "main.yml", "release.yml"} <= names
-    assert [path.name for path in example_workflow_files()] == ["release.yml", "runtime-matrix.yml"]
+    assert [path.name for path in example_workflow_files()] == [
+        "badge.yml",
+        "release.yml",
+        "runtime-matrix.yml",
+    ]
 
 
 @pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=lambda p: str(p.relative_to(REPO)))
