@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from importspy_action.errors import ConfigError
-from importspy_action.workspace import Workspace
+from importspy_action.workspace import Workspace, printable
 
 
 @pytest.fixture
@@ -65,3 +66,22 @@ def test_resolved_paths_are_inside_or_refused(parts: list[str]):
         return
     assert resolved == ws.root or ws.root in resolved.parents
     assert not ws.display(resolved).startswith("/")
+
+
+@given(st.text())
+def test_printable_leaves_text_alone_and_always_encodes(text: str) -> None:
+    shown = printable(text)
+    shown.encode("utf-8")  # never raises: every output is UTF-8
+    if not any("\ud800" <= char <= "\udfff" for char in text):
+        assert shown == text
+
+
+def test_printable_spells_file_name_bytes_and_stray_surrogates() -> None:
+    assert printable(os.fsdecode(b"src/m\xff.py")) == "src/m\\xff.py"
+    assert printable("x\ud800.py") == "x\\ud800.py"
+
+
+def test_display_of_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    name = os.fsdecode(b"m\xfe.py")
+    (tmp_path / name).write_text("")
+    assert Workspace(tmp_path).display(tmp_path / name) == "m\\xfe.py"
