@@ -46,6 +46,8 @@ def package_globs(settings: Settings) -> list[str]:
         data = tomllib.loads(text.decode("utf-8"))
     except (UnicodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"Input `api-breaks`: cannot read pyproject.toml: {exc}") from None
+    except RecursionError:  # tomllib recurses per nested array; a PR can nest thousands
+        raise ConfigError("Input `api-breaks`: pyproject.toml nests too deeply to read") from None
     dirs = _declared_packages(data)
     if not dirs:
         named = _named_package(data, settings.working_directory)
@@ -126,7 +128,7 @@ def static_version(text: bytes | None) -> str | None:
         return None
     try:
         data = tomllib.loads(text.decode("utf-8"))
-    except (UnicodeError, tomllib.TOMLDecodeError):
+    except (UnicodeError, tomllib.TOMLDecodeError, RecursionError):
         return None
     project = data.get("project")
     version = project.get("version") if isinstance(project, dict) else None
