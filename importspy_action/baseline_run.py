@@ -43,7 +43,7 @@ from .github.changes import GitError
 from .github.context import GitHubContext
 from .model import Classification, Finding, dedupe
 from .settings import Settings
-from .workspace import Workspace
+from .workspace import Workspace, glob_input
 
 GateRunner = Callable[[Gate, Settings, ChangedLines | None], GateOutcome]
 
@@ -132,19 +132,14 @@ def from_reports(settings: Settings) -> Base:
 
 
 def _report_paths(settings: Settings) -> list[Path]:
-    found: list[Path] = []
-    for pattern in settings.baseline_report:
-        try:
-            matches = settings.workspace.glob(pattern, base=settings.working_directory)
-        except ConfigError as exc:
-            raise ConfigError(f"Input `baseline-report`: {exc}") from None
-        if not matches:
-            raise ConfigError(
-                f"Input `baseline-report`: {pattern!r} matched no file. Download the base "
-                "branch's JSON report (e.g. with actions/download-artifact) before this step."
-            )
-        found += [path for path in matches if path not in found]
-    return found
+    return glob_input(
+        settings.workspace,
+        settings.baseline_report,
+        base=settings.working_directory,
+        what="Input `baseline-report`",
+        missing="Download the base branch's JSON report (e.g. with actions/download-artifact) "
+        "before this step.",
+    )
 
 
 def rerooted(settings: Settings, tree: Path) -> Settings:

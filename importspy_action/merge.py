@@ -35,7 +35,7 @@ from .runtimes import check_shards, name_runtimes, runtime_of
 from .settings import Settings
 from .untrusted_report import drop_foreign_urls
 from .verdict import Rules, judge, off, overall
-from .workspace import Workspace
+from .workspace import Workspace, glob_input
 
 
 def find_reports(
@@ -48,25 +48,21 @@ def find_reports(
     `exclude` is the merged report's own output path: a glob such as `**/*.json` must not
     read back the file this run writes (a re-run would count its jobs twice).
     """
-    found: dict[Path, None] = {}
-    for pattern in patterns:
-        try:
-            matches = workspace.glob(pattern, base=base)
-        except ConfigError as exc:
-            raise ConfigError(f"Input `reports`: {exc}") from None
-        if not matches:
-            raise ConfigError(
-                f"Input `reports`: no file matches {pattern!r} (from {workspace.display(base)})."
-            )
-        for match in matches:
-            if exclude is None or match != exclude.resolve():
-                found[match] = None
+    matched = glob_input(
+        workspace,
+        patterns,
+        base=base,
+        what="Input `reports`",
+        missing="Download the reports (e.g. actions/download-artifact) before this step.",
+        cap=lambda count: caps.REPORT_FILES.check(count, subject="Input `reports`"),
+    )
+    own = exclude.resolve() if exclude is not None else None
+    found = [path for path in matched if path != own]
     if not found:
         raise ConfigError(
             f"Input `reports`: only this run's own output matches {', '.join(patterns)!r}."
         )
-    caps.REPORT_FILES.check(len(found), subject="Input `reports`")
-    return list(found)
+    return found
 
 
 def load_report(path: Path) -> ReadReport:

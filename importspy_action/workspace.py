@@ -9,6 +9,7 @@ are repo-relative with forward slashes, the form GitHub's annotations expect.
 from __future__ import annotations
 
 import glob as globlib
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from .errors import ConfigError
@@ -109,6 +110,37 @@ def printable(text: str) -> str:
     except UnicodeEncodeError:
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
     return raw.decode("utf-8", "backslashreplace")
+
+
+def glob_input(
+    workspace: Workspace,
+    patterns: Iterable[str],
+    *,
+    base: Path,
+    what: str,
+    missing: str,
+    cap: Callable[[int], None] | None = None,
+) -> list[Path]:
+    """Every file the globs of an input match, each once, in order.
+
+    One rule for every input that names files by glob (`coverage-file`, `baseline-report`,
+    `reports`): a glob must stay inside the workspace (so must each match, symlinks
+    included) and must match something; `what` names the input in the error and `missing`
+    says how to fix an empty glob. `cap` bounds the number of files (a glob such as
+    `**/*.json` in a pull request's tree can match any number).
+    """
+    found: dict[Path, None] = {}
+    for pattern in patterns:
+        try:
+            matches = workspace.glob(pattern, base=base)
+        except ConfigError as exc:
+            raise ConfigError(f"{what}: {exc}") from None
+        if not matches:
+            raise ConfigError(f"{what}: {pattern!r} matched no file. {missing}")
+        found.update(dict.fromkeys(matches))
+        if cap is not None:
+            cap(len(found))
+    return list(found)
 
 
 def _static_prefix(pattern: str) -> str:

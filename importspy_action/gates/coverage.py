@@ -22,7 +22,7 @@ from ..diff import ChangedLines
 from ..errors import ConfigError
 from ..model import Finding
 from ..settings import Settings
-from ..workspace import printable
+from ..workspace import glob_input, printable
 from .base import GateOutcome
 from .coverage_findings import (
     GATE,
@@ -64,22 +64,15 @@ class MergedCoverage:
 
 def report_paths(settings: Settings) -> list[Path]:
     """Every file the `coverage-file` globs match; ConfigError if a glob matches none."""
-    found: dict[Path, None] = {}
-    for pattern in settings.coverage_files:
-        try:
-            matches = settings.workspace.glob(pattern, base=settings.working_directory)
-        except ConfigError as exc:
-            raise ConfigError(f"Input `coverage-file`: {exc}") from None
-        if not matches:
-            raise ConfigError(
-                f"Input `coverage-file`: {pattern!r} matched no file. Write the report before "
-                "this step (`coverage xml` / `coverage json`, or pytest `--cov-report=xml`); "
-                "a report from another job must be downloaded first."
-            )
-        found.update(dict.fromkeys(matches))
-        # a glob such as `**/*.json` in a pull request's tree can match any number of files
-        caps.COVERAGE_FILES.check(len(found), subject="Input `coverage-file`")
-    return list(found)
+    return glob_input(
+        settings.workspace,
+        settings.coverage_files,
+        base=settings.working_directory,
+        what="Input `coverage-file`",
+        missing="Write the report before this step (`coverage xml` / `coverage json`, or "
+        "pytest `--cov-report=xml`); a report from another job must be downloaded first.",
+        cap=lambda count: caps.COVERAGE_FILES.check(count, subject="Input `coverage-file`"),
+    )
 
 
 def merge_reports(
