@@ -20,6 +20,11 @@ T = TypeVar("T")
 PRETTY_MAX_ITEMS = 1_000
 """Documents with at most this many list items are written indented, larger ones compact."""
 
+_BLOCK_ITEMS = 1_000
+"""Items are joined a block at a time: a few hundred bytes each, one string per item would
+be a separate small allocation, and their freed space stayed resident (~50 MB at 100,000
+findings) while the document was being written."""
+
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
@@ -66,10 +71,11 @@ class Document:
             chunks.append(text[position:start])
             chunks.append("[")
             hole = self._holes[key]
-            for index, item in enumerate(hole.items):
-                if index:
+            for first in range(0, len(hole.items), _BLOCK_ITEMS):
+                block = hole.items[first : first + _BLOCK_ITEMS]
+                if first:
                     chunks.append(",")
-                chunks.append(_COMPACT.encode(hole.convert(item)))
+                chunks.append(",".join([_COMPACT.encode(hole.convert(item)) for item in block]))
             chunks.append("]")
             position = start + len(_COMPACT.encode(key))
         chunks.append(text[position:])

@@ -95,6 +95,17 @@ def test_a_document_without_holes_or_with_empty_ones_streams_too() -> None:
     assert json.loads(Document(pretty=False).encode({"x": "y"})) == {"x": "y"}
 
 
+def test_long_lists_stream_across_blocks() -> None:
+    for count in (999, 1000, 1001, 2345):
+        document = Document(pretty=False)
+        items = list(range(count))
+        skeleton = {"items": document.hole(items, lambda n: {"n": n}), "after": 1}
+        assert json.loads(document.encode(skeleton)) == {
+            "items": [{"n": n} for n in items],
+            "after": 1,
+        }
+
+
 def test_findings_are_deduplicated_once_and_handed_out_as_fresh_lists() -> None:
     items = [_finding(i) for i in range(6)] + [_finding(2)]
     report = _report(items, [])
