@@ -318,8 +318,8 @@ def _failure_finding(kind: str, payload: Any, module: Path, settings: Settings) 
         return module_problem(
             "ISPYA-T002",
             "engine crashed",
-            "The contract engine's process died while checking this module (a crash or the "
-            f"`max-memory` cap); it was not judged.{detail}",
+            "The contract engine's process died or ran out of memory while checking this "
+            f"module (a crash or the `max-memory` cap); it was not judged.{detail}",
             module=module,
             workspace=ws,
             help_text="Check the module for pathological source, or raise `max-memory`.",
