@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from importspy_action.api_breaks.gate import ApiBreaksGate
 from importspy_action.api_breaks.git_source import GitSource
 from importspy_action.settings import build_settings
-from tests.support.git import git
+from tests.helpers.git import git
 
 SIZES = (50, 500, 2000)
 BUDGET_500 = 5.0

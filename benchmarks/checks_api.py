@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from importspy_action.github.api_retry import ApiTuning, Budget
 from importspy_action.reporters.check_run import deliver_check_run
-from tests.support import builders
-from tests.support.github_server import GitHubServer
+from tests.helpers import builders
+from tests.helpers.github_server import GitHubServer
 
 SIZES = (0, 1, 50, 51, 1000, 10000)
 

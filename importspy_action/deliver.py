@@ -41,15 +41,23 @@ class Delivery:
     writer: Writer
     outputs: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    lost: bool = False  # an output crashed while being made: nothing may be lost silently
     check_run_delivered: bool = False
     check_run_failed: bool = False
 
 
-def _safely(delivery: Delivery, what: str, action: Callable[[], object]) -> None:
+def _safely(
+    delivery: Delivery, what: str, action: Callable[[], object], *, essential: bool = True
+) -> None:
+    """Run one reporter; a crash is logged and the others still run. A crashed *essential*
+    reporter (a file, the outputs, the fallback annotations) makes the run end with exit 3:
+    the user asked for that output and did not get it. The check run is not essential here:
+    whether its failure fails the step is the user's choice (`fail-on-report-error`)."""
     try:
         action()
     except Exception as exc:  # one reporter failing never stops the others
         delivery.problems.append(f"Could not write the {what}: {type(exc).__name__}: {exc}")
+        delivery.lost = delivery.lost or essential
         debug_traceback()
 
 
@@ -166,6 +174,7 @@ def deliver(
         delivery,
         "check run",
         lambda: _check_run(report, view, settings, context, environ, changes, delivery),
+        essential=False,
     )
     if context.in_actions and not delivery.check_run_delivered:
         _safely(delivery, "annotations", lambda: _annotate(view, settings, changes))
@@ -187,7 +196,7 @@ def _exit_code(
         if context.in_actions:
             commands.error_line(str(failure), title="ImportSpy: output not written")
         code = max(code, EXIT_CONFIG)
-    if delivery.check_run_failed and settings.fail_on_report_error:
+    if delivery.lost or (delivery.check_run_failed and settings.fail_on_report_error):
         code = max(code, EXIT_INTERNAL)
     return code
 

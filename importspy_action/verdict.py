@@ -99,3 +99,14 @@ def off(name: str, *notes: str) -> GateResult:
 def overall(results: Iterable[GateResult]) -> int:
     """The run's exit code: the worst gate's (3 > 2 > 1 > 0)."""
     return max((result.exit_code for result in results), default=EXIT_PASSED)
+
+
+def conclusion(exit_code: int, fail_on: str, any_findings: bool) -> str:
+    """The check run's conclusion for a verdict: `failure` when the step fails; `neutral`
+    when `fail-on: never` let findings pass (they are shown, not enforced); else `success`.
+    Decided here so that `fail-on` is read in this module only."""
+    if exit_code != 0:
+        return "failure"
+    if fail_on == "never" and any_findings:
+        return "neutral"
+    return "success"

@@ -58,7 +58,12 @@ class Workspace:
         return resolved
 
     def display(self, path: Path | str) -> str:
-        """Repo-relative POSIX path for users and annotations; absolute if outside."""
+        """Repo-relative POSIX path for users and annotations; absolute if outside.
+
+        A file name that is not UTF-8 (its bytes arrive as lone surrogates) is shown with
+        those bytes as `\\xNN`: every report, summary and API payload is UTF-8, and one lone
+        surrogate would make each of them fail to encode.
+        """
         absolute = Path(path)
         if not absolute.is_absolute():
             absolute = self.root / absolute
@@ -68,8 +73,8 @@ class Workspace:
             try:
                 relative = absolute.resolve().relative_to(self.root)
             except (ValueError, OSError, RuntimeError):
-                return absolute.as_posix()
-        text = PurePosixPath(*relative.parts).as_posix()
+                return printable(absolute.as_posix())
+        text = printable(PurePosixPath(*relative.parts).as_posix())
         return text if text != "." else "."
 
     def glob(self, pattern: str, *, base: Path) -> list[Path]:
@@ -91,6 +96,19 @@ class Workspace:
                 )
             matches.append(path.resolve())
         return sorted(set(matches))
+
+
+def printable(text: str) -> str:
+    """Undecodable bytes of a file name (surrogate escapes) as visible `\\xNN` text.
+
+    Other lone surrogates (a JSON `\\ud800` escape) become `\\ud800`. Text without
+    surrogates comes back unchanged.
+    """
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def _static_prefix(pattern: str) -> str:

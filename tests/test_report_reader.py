@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from importspy_action.gates.contracts_metrics import ContractMetrics, SubjectRow
 from importspy_action.model import Finding, GateResult, GateStatus, Report
 from importspy_action.report_reader import read_report
-from tests.unit.test_model import findings
+from tests.test_model import findings
 
 
 @given(st.lists(findings, max_size=20))

@@ -6,7 +6,7 @@ import pytest
 
 from importspy_action.errors import ConfigError
 from importspy_action.runtimes import check_shards, name_runtimes, runtime_facts
-from tests.support import builders
+from tests.helpers import builders
 
 
 def test_runtime_facts_describe_this_interpreter() -> None:

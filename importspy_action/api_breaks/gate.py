@@ -309,6 +309,8 @@ def _pyproject_globs(settings: Settings) -> list[str]:
         data = tomllib.loads(text.decode("utf-8"))
     except (UnicodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"Input `api-breaks`: cannot read pyproject.toml: {exc}") from None
+    except RecursionError:  # tomllib recurses per nested array; a PR can nest thousands
+        raise ConfigError("Input `api-breaks`: pyproject.toml nests too deeply to read") from None
     dirs: list[str] = []
     setuptools = _table(data, "tool", "setuptools")
     packages = setuptools.get("packages")
@@ -460,7 +462,7 @@ def _version(text: bytes | None) -> str | None:
         return None
     try:
         data = tomllib.loads(text.decode("utf-8"))
-    except (UnicodeError, tomllib.TOMLDecodeError):
+    except (UnicodeError, tomllib.TOMLDecodeError, RecursionError):
         return None
     project = data.get("project")
     version = project.get("version") if isinstance(project, dict) else None

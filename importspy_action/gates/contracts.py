@@ -123,6 +123,8 @@ def _pyproject_subjects(settings: Settings) -> list[Subject]:
         ) from None
     except (OSError, UnicodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"Cannot read {ws.display(pyproject)!r}: {exc}") from None
+    except RecursionError:  # tomllib recurses per nested array; a PR can nest thousands
+        raise ConfigError(f"Cannot read {ws.display(pyproject)!r}: it nests too deeply") from None
     entries = data.get("tool", {}).get("importspy", {}).get("subjects")
     if not isinstance(entries, list) or not entries:
         raise ConfigError(

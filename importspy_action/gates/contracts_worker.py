@@ -156,10 +156,27 @@ def main() -> int:
             _send(out, {"id": ident, "tool_error": f"{type(exc).__name__}: {exc}"})
             continue
         # Only what the parent turns into findings; evidence lists are most of the bytes.
-        body = decision.model_dump_json(include=DECISION_FIELDS)
+        try:
+            body = decision.model_dump_json(include=DECISION_FIELDS)
+        except ValueError:
+            # A file name that is not UTF-8 holds lone surrogates, which pydantic refuses to
+            # encode (and every report after it would too): its bytes are sent as `\\xNN`,
+            # as the parent shows such paths (Workspace.display).
+            fields = decision.model_dump(mode="json", include=DECISION_FIELDS, warnings=False)
+            body = json.dumps(_printable(fields))
         out.write(f'{{"id": {int(ident)}, "decision": {body}}}\n')
         out.flush()
     return 0
+
+
+def _printable(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if isinstance(value, list):
+        return [_printable(item) for item in value]
+    if isinstance(value, dict):
+        return {_printable(key): _printable(item) for key, item in value.items()}
+    return value
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from ..diff import ChangedLines
 from ..errors import ConfigError
 from ..model import Finding
 from ..settings import Settings
+from ..workspace import printable
 from .base import GateOutcome
 from .coverage_findings import (
     GATE,
@@ -63,7 +64,7 @@ class MergedCoverage:
 
 def report_paths(settings: Settings) -> list[Path]:
     """Every file the `coverage-file` globs match; ConfigError if a glob matches none."""
-    found: list[Path] = []
+    found: dict[Path, None] = {}
     for pattern in settings.coverage_files:
         try:
             matches = settings.workspace.glob(pattern, base=settings.working_directory)
@@ -75,9 +76,10 @@ def report_paths(settings: Settings) -> list[Path]:
                 "this step (`coverage xml` / `coverage json`, or pytest `--cov-report=xml`); "
                 "a report from another job must be downloaded first."
             )
-        found += [path for path in matches if path not in found]
-    caps.COVERAGE_FILES.check(len(found), subject="Input `coverage-file`")
-    return found
+        found.update(dict.fromkeys(matches))
+        # a glob such as `**/*.json` in a pull request's tree can match any number of files
+        caps.COVERAGE_FILES.check(len(found), subject="Input `coverage-file`")
+    return list(found)
 
 
 def merge_reports(
@@ -93,6 +95,9 @@ def merge_reports(
                 bucket, key = merged.files, mapped.path
             else:
                 bucket, key = merged.missing, mapped.path
+            # From here on the path is shown (findings, summary, annotations): a file name
+            # that is not UTF-8 is spelled as `Workspace.display` spells it.
+            key = printable(key)
             seen = bucket.get(key)
             if seen is None:
                 bucket[key] = FileCoverage(

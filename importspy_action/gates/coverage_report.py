@@ -24,6 +24,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from .. import caps
 from ..errors import ConfigError
+from ..workspace import printable
 
 MAX_REPORT_BYTES = caps.COVERAGE_REPORT_BYTES.limit
 """A Cobertura report of 5,000 files / 1M lines is ~60 MB; 1 GiB means something is wrong."""
@@ -338,6 +339,11 @@ def _read_json(path: Path, display: str) -> ParsedReport:
             data = json.load(stream)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ConfigError(f"Coverage report {display!r} is not valid JSON: {exc}") from None
+    except RecursionError:
+        # `coverage json` nests four levels deep; thousands are an attack on the parser.
+        raise ConfigError(
+            f"Coverage report {display!r} nests too deeply to be a coverage.py JSON report."
+        ) from None
     files_data = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files_data, dict):
         raise ConfigError(
@@ -347,14 +353,30 @@ def _read_json(path: Path, display: str) -> ParsedReport:
     meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
     has_branches = bool(meta.get("branch_coverage"))
     files: dict[str, FileCoverage] = {}
-    for name, entry in files_data.items():
+    for key, entry in files_data.items():
+        name = _file_name(str(key))
         try:
-            files[str(name)] = _json_file(str(name), entry)
+            files[name] = _json_file(name, entry)
         except (TypeError, ValueError, OverflowError) as exc:
             raise ConfigError(
                 f"Coverage report {display!r}: entry {name!r} is malformed: {exc}"
             ) from None
     return ParsedReport(path, "json", files, [], has_branches)
+
+
+def _file_name(name: str) -> str:
+    """A report's file name as the file system spells it.
+
+    coverage.py writes a name that is not UTF-8 as surrogate escapes (`\\udcff`), which
+    `os` turns back into the file's bytes, so those stay. Any other lone surrogate (a
+    hand-written `\\ud800`) can name no file and would break every UTF-8 output it reached:
+    it is shown as `\\ud800`.
+    """
+    try:
+        name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return printable(name)
+    return name
 
 
 def _json_file(name: str, entry: Any) -> FileCoverage:

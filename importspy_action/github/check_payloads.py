@@ -25,6 +25,7 @@ from ..reporters.markdown import (
     jobs_table,
     safe_url,
 )
+from ..verdict import conclusion
 from ..view import ReportView, counts_phrase, location
 from . import limits
 
@@ -50,12 +51,8 @@ class CheckRunPlan:
 
 
 def conclusion_for(view: ReportView) -> str:
-    """failure when the step fails; neutral when `fail-on: never` hides findings; else success."""
-    if view.exit_code != 0:
-        return "failure"
-    if view.fail_on == "never" and view.findings:
-        return "neutral"
-    return "success"
+    """The verdict's check-run conclusion (`verdict.conclusion`)."""
+    return conclusion(view.exit_code, view.fail_on, bool(view.findings))
 
 
 def output_title(view: ReportView) -> str:

@@ -207,6 +207,9 @@ def build_settings(raw: Mapping[str, str], workspace: Path) -> Settings:
     groups = (_contract_values, _rule_values, _report_values, _coverage_values, _lint_values)
     for group in (*groups, _api_values, _baseline_values):
         values.update(group(read))
+    values["extra"] = {
+        spec.name: read.parse(spec.name, spec.parse) for spec in INPUTS if spec.parse is not None
+    }
     if read.problems:
         raise ConfigError("\n".join(read.problems))
     # Every value is now of its field's type: a parser that failed recorded a problem above.

@@ -8,7 +8,7 @@ equal to it, so an input is added here first.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 
@@ -21,6 +21,10 @@ class InputSpec:
     description: str
     secret: bool = False  # masked in the log as soon as it is read
     is_list: bool = False  # items in the one list syntax; a repeatable CLI flag
+    parse: Callable[[str], object] | None = None
+    """A new gate's own input: parsed by this function (ValueError names the problem) into
+    `Settings.extra[name]`, so a gate adds its inputs here and reads them there without a
+    field of its own (`Settings.option`). None: one of the typed fields in values.py."""
 
     @property
     def env_name(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from ..model import Severity
 from ..workspace import Workspace
@@ -37,6 +37,9 @@ class ContractEntry:
 
     pattern: str
     contract: str | None  # None: the sidecar `<module>.importspy.yml`
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,15 @@ class Settings:
     coverage_max_drop: float | None = None
     badge: Path | None = None
     sarif_category: str = ""
+
+    extra: Mapping[str, object] = field(default_factory=dict)  # inputs with their own `parse`
+
+    def option(self, name: str, kind: type[T]) -> T:
+        """A gate's own input (an `InputSpec` with `parse`), checked to be of `kind`."""
+        value = self.extra[name]
+        if not isinstance(value, kind):
+            raise TypeError(f"input {name!r} is {type(value).__name__}, not {kind.__name__}")
+        return value
 
     @property
     def baseline_enabled(self) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from importspy_action.settings import Settings, build_settings
-from tests.support.git import git
+from tests.helpers.git import git
 
 BASE_API = '''\
 """The package's public API."""

@@ -18,7 +18,7 @@ from importspy_action.api_breaks import contracts_out
 from importspy_action.api_breaks.compare import compare_modules
 from importspy_action.api_breaks.surface import parse_module
 from importspy_action.safe_paths import OutputError, WriteRoots
-from tests.support.builders import run_contracts
+from tests.helpers.builders import run_contracts
 
 from .project import BASE_API, settings
 

@@ -13,7 +13,7 @@ from importspy_action.api_breaks.gate import ApiBreaksGate, ApiMetrics, glob_reg
 from importspy_action.errors import ConfigError
 from importspy_action.model import Severity
 from importspy_action.settings import Settings
-from tests.support.git import git
+from tests.helpers.git import git
 
 from .project import BASE_API, make_repo, package, pr_environ, settings
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from importspy_action.api_breaks.git_source import GitSource, GitSourceError, validate_ref
-from tests.support.git import git
+from tests.helpers.git import git
 
 from .project import make_repo
 

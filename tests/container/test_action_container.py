@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from importspy_action import __version__
+from importspy_action.reporters.markdown import cell
 from tests.conftest import EXAMPLES
 
 from .conftest import RUNNER_UID, ActionRunner, copy_project, prepare_step
@@ -116,7 +117,7 @@ def test_contract_violations(run_action: ActionRunner, project: Path):
     assert "Host Python version is not permitted" in step.stdout
 
     assert "## ImportSpy: ❌ Gates failed" in step.summary
-    assert "Required declaration `flush` is missing in class `Exporter`" in step.summary
+    assert cell("Required declaration `flush` is missing in class `Exporter`") in step.summary
 
     assert step.outputs["result"] == "failed"
     assert step.outputs["exit-code"] == "1"
@@ -258,7 +259,7 @@ def test_pull_request_event_publishes_a_check_run_on_the_head_commit(
     """The image on a PR checkout, talking to the local GitHub test server over the host
     network: changed lines come from git inside the container (workspace owned by another
     uid), the check run lands on the PR's head commit (not GITHUB_SHA, the merge commit)."""
-    from tests.support.github_server import GitHubServer
+    from tests.helpers.github_server import GitHubServer
 
     scorer = git_project / "src" / "plugins" / "scorer.py"
     scorer.write_text(

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from importspy_action.model import Report
-from tests.support import builders
-from tests.support.github_server import GitHubServer
+from tests.helpers import builders
+from tests.helpers.github_server import GitHubServer
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from importspy_action.cli import main
-from tests.support import builders
-from tests.support.git import git as _git
-from tests.support.github_server import GitHubServer
+from tests.helpers import builders
+from tests.helpers.git import git as _git
+from tests.helpers.github_server import GitHubServer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

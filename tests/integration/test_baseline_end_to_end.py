@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from importspy_action.reporters.markdown import cell
-from tests.support.composite import parse_outputs
-from tests.support.gate_projects import BASE_CALC, DRIVER, calc_project, measure
-from tests.support.git import git
+from tests.helpers.composite import parse_outputs
+from tests.helpers.gate_projects import BASE_CALC, DRIVER, calc_project, measure
+from tests.helpers.git import git
 
 CLI = [sys.executable, "-m", "importspy_action.cli"]
 

@@ -17,10 +17,10 @@ import pytest
 from importspy_action.cli import main
 from importspy_action.model import Finding, Severity
 from importspy_action.reporters.markdown import cell
+from tests.helpers import builders
+from tests.helpers.builders import HEAD_SHA, MERGE_SHA
+from tests.helpers.github_server import Fault, GitHubServer, iter_annotations
 from tests.integration.conftest import write_report
-from tests.support import builders
-from tests.support.builders import HEAD_SHA, MERGE_SHA
-from tests.support.github_server import Fault, GitHubServer, iter_annotations
 
 
 def _publish(

@@ -15,8 +15,8 @@ from importspy_action.errors import ConfigError
 from importspy_action.model import GateStatus, Report, Severity
 from importspy_action.reporters import summary
 from importspy_action.view import ReportView
-from tests.support.builders import Judged, run_coverage
-from tests.support.gate_projects import (
+from tests.helpers.builders import Judged, run_coverage
+from tests.helpers.gate_projects import (
     NEW_CALC,
     TEXT,
     assert_golden,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import Runner
-from tests.support.gate_projects import assert_golden
+from tests.helpers.gate_projects import assert_golden
 
 DEMO_INPUTS = {
     "contracts": "src/plugins/*.py\nsrc/core/api.py: contracts/api.yml",

@@ -13,9 +13,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from importspy_action.cli import main
+from tests.helpers import builders
+from tests.helpers.github_server import GitHubServer
 from tests.integration.conftest import write_report
-from tests.support import builders
-from tests.support.github_server import GitHubServer
 
 
 def _private_ca(tmp: Path) -> tuple[Path, Path, Path]:

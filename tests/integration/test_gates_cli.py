@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from importspy_action.reporters.markdown import cell
-from tests.support.gate_projects import (
+from tests.helpers.gate_projects import (
     calc_project,
     git,
     measure,

@@ -20,8 +20,8 @@ import pytest
 
 from importspy_action.gates.project_root import project_root_for
 from tests.conftest import REPO
-from tests.support.builders import run_contracts
-from tests.support.gate_projects import settings_for
+from tests.helpers.builders import run_contracts
+from tests.helpers.gate_projects import settings_for
 
 IMPORTSPY = Path(sys.executable).with_name("importspy")
 

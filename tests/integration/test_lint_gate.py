@@ -17,8 +17,8 @@ from importspy_action.gates import lint, ruff_binary
 from importspy_action.model import GateStatus, Report
 from importspy_action.reporters import summary
 from importspy_action.reporters.markdown import cell
-from tests.support.builders import run_lint
-from tests.support.gate_projects import assert_golden, findings_json, git, settings_for, write
+from tests.helpers.builders import run_lint
+from tests.helpers.gate_projects import assert_golden, findings_json, git, settings_for, write
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "lint_project"
 

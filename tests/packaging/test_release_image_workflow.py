@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO
-from tests.support.git import git
+from tests.helpers.git import git
 from tests.workflows.test_workflow_scripts import ScriptRun, run_step
 from tests.workflows.test_workflow_scripts import step as workflow_step
 

@@ -2,7 +2,7 @@
 interpreter, so a `runtime.python` contract passes on some and fails on others.
 
 Each interpreter is put first on PATH as `python` (what actions/setup-python does), and the
-composite's bash steps run as a runner would run them (tests/support/composite.py). The
+composite's bash steps run as a runner would run them (tests/helpers/composite.py). The
 first run per interpreter installs requirements.lock into a virtualenv (a minute or so);
 RUNNER_TEMP is kept in the system temp folder so later runs hit the emulated cache, as a
 real job would with actions/cache.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.composite import CompositeRun, CompositeRunner, runner_env
+from tests.helpers.composite import CompositeRun, CompositeRunner, runner_env
 from tests.workflows.workflow_checks import REPO, load
 
 pytestmark = pytest.mark.native
