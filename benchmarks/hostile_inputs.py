@@ -10,7 +10,7 @@ every run is a fresh process on this machine, nothing touches the network.
   findings, live     `importspy-action run --lint true` on a generated project where ruff
                      reports 100,000 diagnostics (ruff's own process is reported apart)
   cobertura 200 MB   the whole coverage gate (`CoverageGate().run`) on a 200 MB Cobertura
-                     report (10,000 files x 450 lines, 10% branch lines); goal 400 MB
+                     report (10,000 files x 500 lines, 10% branch lines); goal 400 MB
   module 20 MB       the contract gate with a 20 MB module: under the default
                      `max-module-size` it is ISPYA-S002 (never read by the engine); with
                      the cap raised it runs in the engine child under `max-memory` (2 GiB)
@@ -20,7 +20,9 @@ every run is a fresh process on this machine, nothing touches the network.
     python benchmarks/hostile_inputs.py [--only NAME ...]   (NAME: merged live cobertura module)
 
 Peak RSS is `ru_maxrss` of the measured process (self), and of its children apart; seconds
-are wall time of the whole process (interpreter start and imports included).
+are wall time of the whole process (interpreter start and imports included). Inputs are
+generated in a process of their own: Linux carries a parent's peak RSS over fork and exec
+into the child's `ru_maxrss`, so the measuring parent must stay small.
 """
 
 from __future__ import annotations
@@ -84,14 +86,30 @@ def measure(kind: str, root: Path, argv: list[str] | None = None) -> dict[str, A
     return result
 
 
-def report_of(root: Path, name: str = "report.json") -> dict[str, list[str]]:
-    """Finding codes by path from a JSON report the run wrote."""
-    data = json.loads((root / name).read_text(encoding="utf-8"))
-    found: dict[str, list[str]] = {}
-    for gate in data["gates"]:
-        for finding in gate["findings"]:
-            found.setdefault(finding["path"], []).append(finding["code"])
-    return found
+READ_REPORT = r"""
+import json, sys
+data = json.loads(open(sys.argv[1], encoding="utf-8").read())
+found = {}
+for gate in data["gates"]:
+    for finding in gate["findings"]:
+        found.setdefault(finding["path"], []).append(finding["code"])
+print(json.dumps({"count": sum(map(len, found.values())),
+                  "codes": {path: found[path] for path in sys.argv[2:] if path in found}}))
+"""
+
+
+def report_of(root: Path, name: str, *paths: str) -> tuple[int, dict[str, list[str]]]:
+    """How many findings a JSON report the run wrote holds, and the codes at `paths`; read
+    in a process of its own (100,000 findings parsed here would inflate later figures)."""
+    done = subprocess.run(
+        [sys.executable, "-c", READ_REPORT, str(root / name), *paths],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    data = json.loads(done.stdout)
+    return int(data["count"]), dict(data["codes"])
 
 
 # -- inputs -----------------------------------------------------------------------------
@@ -152,10 +170,10 @@ def live_input(root: Path) -> None:
     (root / "ruff.toml").write_text('[lint]\nselect = ["F401"]\n')
 
 
-def cobertura_input(root: Path) -> int:
-    """10,000 files x 450 lines, every tenth line a branch line: ~200 MB of Cobertura."""
+def cobertura_input(root: Path) -> None:
+    """10,000 files x 500 lines, every tenth line a branch line: ~200 MB of Cobertura."""
     rng = random.Random(11)
-    files, lines = 10_000, 450
+    files, lines = 10_000, 500
     names = source_tree(root, files, 0, "")
     for name in names:
         (root / name).write_text("value = 1\n" * lines)
@@ -186,14 +204,13 @@ def cobertura_input(root: Path) -> int:
         diff.append(f"@@ -{start},20 +{start},20 @@")
         diff += ["-old = 0"] * 20 + ["+value = 1"] * 20
     (root / "pr.diff").write_text("\n".join(diff) + "\n")
-    return (root / "coverage.xml").stat().st_size
 
 
 MODULE = "def run(x):\n    return x\n"
 CONTRACT = "schema_version: 1\nfunctions:\n  - name: {name}\n"
 
 
-def module_input(root: Path) -> int:
+def module_input(root: Path) -> None:
     """A good, a broken and a 20 MB module (500,000 top-level assignments), each with a
     contract; the engine needs about 3.4 GB to check the big one."""
     plugins = root / "plugins"
@@ -207,7 +224,6 @@ def module_input(root: Path) -> int:
     ):
         (plugins / f"{name}.py").write_text(MODULE + body)
         (plugins / f"{name}.importspy.yml").write_text(CONTRACT.format(name=required))
-    return (plugins / "big.py").stat().st_size
 
 
 # -- runs -------------------------------------------------------------------------------
@@ -215,16 +231,23 @@ def module_input(root: Path) -> int:
 Row = tuple[str, str, float, float, str]  # input, figure, measured, goal, unit
 
 
+def generate(kind: str, root: Path) -> None:
+    """Make the input for `kind` in `root`, in a fresh process (see the module docstring)."""
+    root.mkdir()
+    subprocess.run(
+        [sys.executable, __file__, "--generate", kind, str(root)], check=True, timeout=900
+    )
+
+
 def run_merged(base: Path) -> list[Row]:
     root = base / "merged"
-    root.mkdir()
-    merged_input(root)
+    generate("merged", root)
     size = (root / "reports" / "lint.json").stat().st_size / MB
     argv = ["merge", "reports/lint.json", "--workspace", str(root), "--dry-run", "true"]
     argv += ["--json-report", "out/report.json", "--sarif", "out/report.sarif"]
     argv += ["--summary-file", str(root / "summary.md")]
     result = measure("cli", root, argv)
-    found = sum(len(codes) for codes in report_of(root, "out/report.json").values())
+    found, _ = report_of(root, "out/report.json")
     assert result["exit"] == 1 and found == FINDINGS, (result, found)
     label = f"100,000 findings, merged ({size:.0f} MB report)"
     return [
@@ -235,13 +258,12 @@ def run_merged(base: Path) -> list[Row]:
 
 def run_live(base: Path) -> list[Row]:
     root = base / "live"
-    root.mkdir()
-    live_input(root)
+    generate("live", root)
     argv = ["run", "--workspace", str(root), "--lint", "true", "--lint-scope", "all"]
     argv += ["--dry-run", "true", "--json-report", "out/report.json"]
     argv += ["--sarif", "out/report.sarif", "--summary-file", str(root / "summary.md")]
     result = measure("cli", root, argv)
-    found = sum(len(codes) for codes in report_of(root, "out/report.json").values())
+    found, _ = report_of(root, "out/report.json")
     assert result["exit"] == 1 and found == FINDINGS, (result, found)
     label = "100,000 findings, live lint run"  # ruff prints 75 MB of JSON
     return [
@@ -253,8 +275,8 @@ def run_live(base: Path) -> list[Row]:
 
 def run_cobertura(base: Path) -> list[Row]:
     root = base / "cobertura"
-    root.mkdir()
-    size = cobertura_input(root) / MB
+    generate("cobertura", root)
+    size = (root / "coverage.xml").stat().st_size / MB
     result = measure("coverage", root)
     assert result["exit"] == 0, result
     label = f"Cobertura {size:.0f} MB, coverage gate"
@@ -275,12 +297,12 @@ def run_module(base: Path) -> list[Row]:
         ),
     ):
         root = base / f"module-{code}"
-        root.mkdir()
-        size = module_input(root) / MB
+        generate("module", root)
+        size = (root / "plugins" / "big.py").stat().st_size / MB
         argv = ["run", "--workspace", str(root), "--contracts", "plugins/*.py"]
         argv += ["--json-report", "report.json", *flags]
         result = measure("cli", root, argv)
-        found = report_of(root)
+        _, found = report_of(root, "report.json", "plugins/big.py", "plugins/broken.importspy.yml")
         assert result["exit"] == 1, result
         assert found.get("plugins/big.py") == [code], found
         assert found.get("plugins/broken.importspy.yml") == ["ISPY-S101"], found
@@ -293,12 +315,23 @@ def run_module(base: Path) -> list[Row]:
 
 
 RUNS = {"merged": run_merged, "live": run_live, "cobertura": run_cobertura, "module": run_module}
+INPUTS = {
+    "merged": merged_input,
+    "live": live_input,
+    "cobertura": cobertura_input,
+    "module": module_input,
+}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", choices=sorted(RUNS), help="run only these")
+    parser.add_argument("--generate", nargs=2, metavar=("KIND", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.generate:
+        kind, folder = args.generate
+        INPUTS[kind](Path(folder))
+        return 0
     chosen = args.only or list(RUNS)
     load_before = os.getloadavg()
     rows: list[Row] = []
