@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from ..safe_paths import WriteRoots, atomic_write
-from .surface import Member, ModuleSurface, Param
+from .api_model import Member, ModuleSurface, Param
 
 HEADER = (
     "# Inferred by importspy-action (api-breaks) from source declarations, never executed.\n"

@@ -17,105 +17,37 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Iterator
-from contextvars import ContextVar
-from dataclasses import dataclass, field
-from typing import Literal
 
-ParamKind = Literal[
-    "positional-only", "positional-or-keyword", "var-positional", "keyword-only", "var-keyword"
+from .api_model import (
+    Member,
+    MemberKind,
+    ModuleSurface,
+    Param,
+    ParamKind,
+    SurfaceError,
+    class_member_is_public,
+    module_is_private,
+)
+from .signatures import dataclass_params, def_params
+from .source_text import reading, text
+
+__all__ = [
+    "MAX_SOURCE",
+    "Member",
+    "MemberKind",
+    "ModuleSurface",
+    "Param",
+    "ParamKind",
+    "SurfaceError",
+    "class_member_is_public",
+    "module_is_private",
+    "parse_module",
 ]
-MemberKind = Literal["function", "class", "attribute", "alias"]
 
 _DATACLASS_DECORATORS = frozenset({"dataclass", "dataclasses.dataclass"})
 _OVERLOAD_DECORATORS = frozenset({"overload", "typing.overload", "typing_extensions.overload"})
 MAX_SOURCE = 5 * 1024 * 1024
 """Larger sources are refused by the caller: no real module is that big; a bomb might be."""
-
-
-class SurfaceError(Exception):
-    """The source cannot be parsed (syntax error, NUL byte, too deep)."""
-
-
-@dataclass(frozen=True)
-class Param:
-    """One parameter: kind, default and annotation as source text (None when absent)."""
-
-    name: str
-    kind: ParamKind
-    default: str | None = None
-    annotation: str | None = None
-    line: int = field(default=0, compare=False)
-
-    @property
-    def required(self) -> bool:
-        return self.default is None and self.kind not in ("var-positional", "var-keyword")
-
-
-@dataclass(frozen=True)
-class Member:
-    """A named thing in a module or class.
-
-    `kind` decides which fields mean something: functions have `params`/`returns`, classes
-    have `bases`/`members`, attributes have `annotation`, aliases (imports) have `target`.
-    """
-
-    name: str
-    kind: MemberKind
-    line: int
-    params: tuple[Param, ...] = ()
-    returns: str | None = None
-    bases: tuple[str, ...] = ()
-    members: tuple[Member, ...] = ()
-    annotation: str | None = None
-    target: str | None = None
-    decorators: tuple[str, ...] = ()
-    instance: bool = False  # an attribute set on `self` in `__init__`, not in the class body
-
-    def member(self, name: str) -> Member | None:
-        return next((item for item in self.members if item.name == name), None)
-
-    def public_members(self) -> Iterator[Member]:
-        return (item for item in self.members if class_member_is_public(item.name))
-
-
-@dataclass(frozen=True)
-class ModuleSurface:
-    """Everything one module declares, in source order, plus its `__all__` if literal."""
-
-    module: str  # dotted name, e.g. "pkg.sub"
-    path: str  # repo-relative path of the file it was read from
-    members: tuple[Member, ...] = ()
-    all_names: tuple[str, ...] | None = None
-    all_line: int = 1
-    lines: int = field(default=0, compare=False)
-
-    def member(self, name: str) -> Member | None:
-        return next((item for item in self.members if item.name == name), None)
-
-    def public_names(self) -> tuple[str, ...]:
-        """`__all__` if the module has one, else defined names without a leading `_`."""
-        if self.all_names is not None:
-            return self.all_names
-        return tuple(
-            item.name
-            for item in self.members
-            if not item.name.startswith("_") and item.kind != "alias"
-        )
-
-
-def class_member_is_public(name: str) -> bool:
-    """Dunder methods are API (`__init__` is the constructor); `_x` and `__x` are not."""
-    if name.startswith("__") and name.endswith("__") and len(name) > 4:
-        return True
-    return not name.startswith("_")
-
-
-def module_is_private(module: str) -> bool:
-    """`pkg._impl` and `_pkg.x` are private; `pkg.__init__`/`__main__` are not skipped here."""
-    return any(
-        part.startswith("_") and not (part.startswith("__") and part.endswith("__"))
-        for part in module.split(".")
-    )
 
 
 def parse_module(source: str | bytes, *, module: str, path: str) -> ModuleSurface:
@@ -129,14 +61,8 @@ def parse_module(source: str | bytes, *, module: str, path: str) -> ModuleSurfac
     data = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
     if data.startswith(b"\xef\xbb\xbf"):  # ast offsets count from after a UTF-8 BOM
         data = data[3:]
-    starts = [0]
-    for line in data.splitlines(keepends=True):
-        starts.append(starts[-1] + len(line))
-    token = _SOURCE.set((data, starts))
-    try:
+    with reading(data):
         members, all_names, all_line = _Reader().module(tree.body)
-    finally:
-        _SOURCE.reset(token)
     text = data.decode("utf-8", "replace")
     return ModuleSurface(
         module=module,
@@ -146,27 +72,6 @@ def parse_module(source: str | bytes, *, module: str, path: str) -> ModuleSurfac
         all_line=all_line,
         lines=text.count("\n") + 1,
     )
-
-
-_SOURCE: ContextVar[tuple[bytes, list[int]] | None] = ContextVar("_SOURCE", default=None)
-"""The module being read (UTF-8 bytes, offset of each line): expressions are sliced from it,
-which is several times cheaper than `ast.unparse` and keeps the author's spelling."""
-
-
-def _text(node: ast.AST | None) -> str | None:
-    """An expression's source text (compare.py normalises spelling before comparing)."""
-    if node is None:
-        return None
-    current = _SOURCE.get()
-    end_line, end_col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
-    if current is not None and end_line is not None and end_col is not None:
-        data, starts = current
-        start = starts[node.lineno - 1] + node.col_offset  # type: ignore[attr-defined]
-        return data[start : starts[end_line - 1] + end_col].decode("utf-8", "replace")
-    try:
-        return ast.unparse(node)
-    except (ValueError, RecursionError):  # pragma: no cover - ast.parse output unparses
-        return "<?>"
 
 
 def _flatten(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
@@ -190,7 +95,7 @@ def _flatten(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
 def _targets(node: ast.stmt) -> list[tuple[str, str | None]]:
     """(name, annotation) bound by a simple assignment at this level."""
     if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-        return [(node.target.id, _text(node.annotation))]
+        return [(node.target.id, text(node.annotation))]
     if isinstance(node, ast.Assign):
         names: list[tuple[str, str | None]] = []
         for target in node.targets:
@@ -210,63 +115,93 @@ def _string_list(node: ast.expr | None) -> list[str] | None:
     return None
 
 
+def _bind(found: dict[str, Member], members: Iterable[Member]) -> None:
+    """Bind names as execution would: a later binding replaces (and moves after) an earlier."""
+    for item in members:
+        found.pop(item.name, None)
+        found[item.name] = item
+
+
+def _aliases(node: ast.Import | ast.ImportFrom) -> Iterator[Member]:
+    """The names an import binds, each an alias naming what it imports (`pkg.mod:name`)."""
+    for alias in node.names:
+        if alias.name == "*":
+            continue
+        name = alias.asname or alias.name.split(".")[0]
+        if isinstance(node, ast.ImportFrom):
+            target = "." * node.level + (node.module or "") + ":" + alias.name
+        else:
+            target = alias.name
+        yield Member(name, "alias", node.lineno, target=target)
+
+
+class _DunderAll:
+    """`__all__` as a module builds it: a literal list or tuple, `+=`, `.append`, `.extend`.
+
+    Anything else (a computed `__all__`) is not followed; with no literal one at all the
+    module has no `__all__` and its public names are those without a leading underscore.
+    """
+
+    def __init__(self) -> None:
+        self.names: list[str] | None = None
+        self.line = 1
+
+    def assign(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
+        value = node.value
+        for name, _ in _targets(node):
+            if name != "__all__":
+                continue
+            strings = _string_list(value)
+            if strings is None:
+                continue
+            if isinstance(node, ast.AugAssign):
+                self.names = [*(self.names or []), *strings]
+            else:
+                self.names = strings
+                self.line = node.lineno
+
+    def call(self, node: ast.Expr) -> None:
+        call = node.value
+        if not (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and isinstance(call.func.value, ast.Name)
+            and call.func.value.id == "__all__"
+            and call.func.attr in ("append", "extend")
+            and self.names is not None
+        ):
+            return
+        arg = call.args[0] if call.args else None
+        if call.func.attr == "append" and isinstance(arg, ast.Constant):
+            self.names.append(str(arg.value))
+        elif call.func.attr == "extend":
+            self.names.extend(_string_list(arg) or [])
+
+    def result(self) -> tuple[str, ...] | None:
+        """The names once each, in first-seen order; None when there was no literal `__all__`."""
+        return None if self.names is None else tuple(dict.fromkeys(self.names))
+
+
 class _Reader:
     def module(
         self, body: list[ast.stmt]
     ) -> tuple[tuple[Member, ...], tuple[str, ...] | None, int]:
         found: dict[str, Member] = {}
-        all_names: list[str] | None = None
-        all_line = 1
+        dunder_all = _DunderAll()
         for node in _flatten(body):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
-                for alias in node.names:
-                    if alias.name == "*":
-                        continue
-                    name = alias.asname or alias.name.split(".")[0]
-                    if isinstance(node, ast.ImportFrom):
-                        target = "." * node.level + (node.module or "") + ":" + alias.name
-                    else:
-                        target = alias.name
-                    found.pop(name, None)
-                    found[name] = Member(name, "alias", node.lineno, target=target)
+                _bind(found, _aliases(node))
                 continue
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-                value = node.value
-                for name, _ in _targets(node):
-                    if name != "__all__":
-                        continue
-                    strings = _string_list(value)
-                    if strings is None:
-                        continue
-                    if isinstance(node, ast.AugAssign):
-                        all_names = [*(all_names or []), *strings]
-                    else:
-                        all_names = strings
-                        all_line = node.lineno
-            if (
-                isinstance(node, ast.Expr)
-                and isinstance(node.value, ast.Call)
-                and isinstance(node.value.func, ast.Attribute)
-                and isinstance(node.value.func.value, ast.Name)
-                and node.value.func.value.id == "__all__"
-                and node.value.func.attr in ("append", "extend")
-                and all_names is not None
-            ):
-                arg = node.value.args[0] if node.value.args else None
-                if node.value.func.attr == "append" and isinstance(arg, ast.Constant):
-                    all_names.append(str(arg.value))
-                elif node.value.func.attr == "extend":
-                    all_names.extend(_string_list(arg) or [])
-            member = self.definition(node, in_class=False)
-            for item in member:
-                found.pop(item.name, None)
-                found[item.name] = item
-        deduped = None if all_names is None else tuple(dict.fromkeys(all_names))
-        return tuple(found.values()), deduped, all_line
+                dunder_all.assign(node)
+            if isinstance(node, ast.Expr):
+                dunder_all.call(node)
+            _bind(found, self.definition(node, in_class=False))
+        return tuple(found.values()), dunder_all.result(), dunder_all.line
 
     def definition(self, node: ast.stmt, *, in_class: bool) -> list[Member]:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            decorators = tuple(_text(item) or "" for item in node.decorator_list)
+            decorators = tuple(text(item) or "" for item in node.decorator_list)
             if any(item in _OVERLOAD_DECORATORS for item in decorators):
                 return []
             if in_class and any(
@@ -280,7 +215,7 @@ class _Reader:
                         node.name,
                         "attribute",
                         node.lineno,
-                        annotation=_text(node.returns),
+                        annotation=text(node.returns),
                         decorators=("property",),
                     )
                 ]
@@ -289,8 +224,8 @@ class _Reader:
                     node.name,
                     "function",
                     node.lineno,
-                    params=_params(node.args),
-                    returns=_text(node.returns),
+                    params=def_params(node.args),
+                    returns=text(node.returns),
                     decorators=decorators,
                 )
             ]
@@ -303,7 +238,7 @@ class _Reader:
         ]
 
     def klass(self, node: ast.ClassDef) -> Member:
-        decorators = tuple(_text(item) or "" for item in node.decorator_list)
+        decorators = tuple(text(item) or "" for item in node.decorator_list)
         found: dict[str, Member] = {}
         fields: list[tuple[ast.stmt, str, str | None]] = []
         for child in _flatten(node.body):
@@ -311,7 +246,7 @@ class _Reader:
                 found.pop(item.name, None)
                 found[item.name] = item
             if isinstance(child, ast.AnnAssign) and isinstance(child.target, ast.Name):
-                annotation = _text(child.annotation) or ""
+                annotation = text(child.annotation) or ""
                 if "ClassVar" not in annotation:
                     fields.append((child, child.target.id, annotation))
             if isinstance(child, ast.FunctionDef) and child.name == "__init__":
@@ -322,7 +257,7 @@ class _Reader:
             (
                 item
                 for item in node.decorator_list
-                if (_text(item.func if isinstance(item, ast.Call) else item) or "")
+                if (text(item.func if isinstance(item, ast.Call) else item) or "")
                 in _DATACLASS_DECORATORS
             ),
             None,
@@ -332,14 +267,14 @@ class _Reader:
                 "__init__",
                 "function",
                 node.lineno,
-                params=_dataclass_params(dataclass_call, fields),
+                params=dataclass_params(dataclass_call, fields),
                 returns="None",
             )
         return Member(
             node.name,
             "class",
             node.lineno,
-            bases=tuple(_text(base) or "" for base in node.bases),
+            bases=tuple(text(base) or "" for base in node.bases),
             members=tuple(found.values()),
             decorators=decorators,
         )
@@ -365,61 +300,3 @@ def _instance_attributes(init: ast.FunctionDef) -> Iterator[tuple[str, int]]:
                 and target.value.id == me
             ):
                 yield target.attr, node.lineno
-
-
-def _params(args: ast.arguments) -> tuple[Param, ...]:
-    positional = [*args.posonlyargs, *args.args]
-    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
-    defaults.extend(args.defaults)
-    params: list[Param] = []
-    for index, (arg, default) in enumerate(zip(positional, defaults, strict=True)):
-        kind: ParamKind = (
-            "positional-only" if index < len(args.posonlyargs) else "positional-or-keyword"
-        )
-        params.append(Param(arg.arg, kind, _text(default), _text(arg.annotation), arg.lineno))
-    if args.vararg is not None:
-        vararg = args.vararg
-        params.append(
-            Param(vararg.arg, "var-positional", None, _text(vararg.annotation), vararg.lineno)
-        )
-    for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
-        params.append(
-            Param(arg.arg, "keyword-only", _text(kw_default), _text(arg.annotation), arg.lineno)
-        )
-    if args.kwarg is not None:
-        kwarg = args.kwarg
-        params.append(Param(kwarg.arg, "var-keyword", None, _text(kwarg.annotation), kwarg.lineno))
-    return tuple(params)
-
-
-def _dataclass_params(
-    decorator: ast.expr, fields: list[tuple[ast.stmt, str, str | None]]
-) -> tuple[Param, ...]:
-    """The `__init__` a @dataclass generates: fields in order, `kw_only=True` honoured.
-
-    A field's default is its assigned value; `field(default=...)` / `default_factory=...`
-    give one too, a bare `field()` does not. `init=False` fields are left out.
-    """
-    kw_only = isinstance(decorator, ast.Call) and any(
-        keyword.arg == "kw_only"
-        and isinstance(keyword.value, ast.Constant)
-        and keyword.value.value is True
-        for keyword in decorator.keywords
-    )
-    params = [Param("self", "positional-or-keyword")]
-    for node, name, annotation in fields:
-        if (annotation or "").endswith("KW_ONLY"):
-            kw_only = True
-            continue
-        value = node.value if isinstance(node, ast.AnnAssign) else None
-        default = _text(value)
-        if isinstance(value, ast.Call) and (_text(value.func) or "").endswith("field"):
-            options = {keyword.arg: keyword.value for keyword in value.keywords}
-            init = options.get("init")
-            if isinstance(init, ast.Constant) and init.value is False:
-                continue
-            given = options.get("default") or options.get("default_factory")
-            default = None if given is None else _text(value)
-        kind: ParamKind = "keyword-only" if kw_only else "positional-or-keyword"
-        params.append(Param(name, kind, default, annotation, node.lineno))
-    return tuple(params)

@@ -17,18 +17,18 @@ from typing import Any
 from ..diff import ChangedLines
 from ..errors import ConfigError
 from ..model import Finding
-from ..settings import MAX_CONTRACT_SIZE, Settings
+from ..settings import MAX_CONTRACT_SIZE, ContractEntry, Settings
 from ..workspace import Workspace
 from .base import GateOutcome
 from .contract_findings import (
     GATE,
     contract_problem,
     decision_findings,
-    module_problem,
     schema_findings,
 )
 from .contract_yaml import ContractDoc, ContractProblem, read_contract
 from .contracts_metrics import ContractMetrics, SubjectRow, merged_metrics
+from .engine_findings import engine_failure, too_large
 from .engine_runner import Job, Outcome
 from .project_root import project_root_for, run_batch_by_root
 from .sharding import select_shard
@@ -58,57 +58,77 @@ def _has_wildcard(pattern: str) -> bool:
 
 def resolve_subjects(settings: Settings) -> tuple[list[Subject], list[str]]:
     """(module, contract) pairs and notes; ConfigError names any missing path."""
-    ws, base = settings.workspace, settings.working_directory
+    ws = settings.workspace
     subjects: dict[Path, Subject] = {}
     notes: list[str] = []
     for entry in settings.contracts:
-        modules = [path for path in ws.glob(entry.pattern, base=base) if path.suffix == ".py"]
-        if not modules:
-            if _has_wildcard(entry.pattern):
-                raise ConfigError(f"Input `contracts`: {entry.pattern!r} matched no Python module.")
-            raise ConfigError(f"Input `contracts`: module {entry.pattern!r} does not exist.")
-        if entry.contract is not None:
-            contract = ws.resolve(entry.contract, base=base, must_exist=False)
-            if not contract.is_file():
-                raise ConfigError(
-                    f"Input `contracts`: contract {ws.display(contract)!r} (for "
-                    f"{entry.pattern!r}) does not exist."
-                )
-            for module in modules:
-                subjects[module] = Subject(module, contract)
-            continue
-        without = []
-        for module in modules:
-            sidecar = sidecar_for(module)
-            if sidecar.is_file() and ws.contains(sidecar):
-                subjects[module] = Subject(module, sidecar.resolve())
-            else:
-                without.append(module)
-        if without and not _has_wildcard(entry.pattern):
-            raise ConfigError(
-                f"Input `contracts`: {ws.display(without[0])!r} has no sidecar contract "
-                f"{ws.display(sidecar_for(without[0]))!r}; create it or write "
-                f"`{entry.pattern}: path/to/contract.yml`."
-            )
-        if without and len(without) == len(modules):
-            raise ConfigError(
-                f"Input `contracts`: none of the {len(modules)} modules matched by "
-                f"{entry.pattern!r} has a sidecar contract (<module>{SIDECAR_SUFFIX}); "
-                f"for example {ws.display(sidecar_for(without[0]))!r} is missing."
-            )
-        if without:
-            shown = ", ".join(ws.display(path) for path in without[:5])
-            more = f" and {len(without) - 5} more" if len(without) > 5 else ""
-            notes.append(
-                f"{len(without)} module(s) matched by `{entry.pattern}` have no sidecar "
-                f"contract and were not checked: {shown}{more}."
-            )
+        found, note = _entry_subjects(settings, entry)
+        subjects.update((subject.module, subject) for subject in found)
+        if note:
+            notes.append(note)
     if settings.contracts_from_pyproject:
         for subject in _pyproject_subjects(settings):
             subjects[subject.module] = subject
     ordered = sorted(subjects.values(), key=lambda item: item.module)
     chosen, shard_note = select_shard(ordered, settings.shard, lambda s: ws.display(s.module))
     return chosen, notes + ([shard_note] if shard_note else [])
+
+
+def _entry_subjects(settings: Settings, entry: ContractEntry) -> tuple[list[Subject], str]:
+    """One `contracts` entry's pairs (its contract, else each module's sidecar) and a note."""
+    ws, base = settings.workspace, settings.working_directory
+    modules = [path for path in ws.glob(entry.pattern, base=base) if path.suffix == ".py"]
+    if not modules:
+        if _has_wildcard(entry.pattern):
+            raise ConfigError(f"Input `contracts`: {entry.pattern!r} matched no Python module.")
+        raise ConfigError(f"Input `contracts`: module {entry.pattern!r} does not exist.")
+    if entry.contract is not None:
+        contract = ws.resolve(entry.contract, base=base, must_exist=False)
+        if not contract.is_file():
+            raise ConfigError(
+                f"Input `contracts`: contract {ws.display(contract)!r} (for "
+                f"{entry.pattern!r}) does not exist."
+            )
+        return [Subject(module, contract) for module in modules], ""
+    return _sidecar_subjects(ws, entry.pattern, modules)
+
+
+def _sidecar_subjects(
+    ws: Workspace, pattern: str, modules: list[Path]
+) -> tuple[list[Subject], str]:
+    """Modules paired with their `<module>.importspy.yml`; those without one are a note.
+
+    A module named exactly (no wildcard) without a sidecar is a ConfigError, and so is a
+    glob none of whose modules has one: both are mistakes, not a partial adoption.
+    """
+    subjects: list[Subject] = []
+    without = []
+    for module in modules:
+        sidecar = sidecar_for(module)
+        if sidecar.is_file() and ws.contains(sidecar):
+            subjects.append(Subject(module, sidecar.resolve()))
+        else:
+            without.append(module)
+    if not without:
+        return subjects, ""
+    if not _has_wildcard(pattern):
+        raise ConfigError(
+            f"Input `contracts`: {ws.display(without[0])!r} has no sidecar contract "
+            f"{ws.display(sidecar_for(without[0]))!r}; create it or write "
+            f"`{pattern}: path/to/contract.yml`."
+        )
+    if len(without) == len(modules):
+        raise ConfigError(
+            f"Input `contracts`: none of the {len(modules)} modules matched by "
+            f"{pattern!r} has a sidecar contract (<module>{SIDECAR_SUFFIX}); "
+            f"for example {ws.display(sidecar_for(without[0]))!r} is missing."
+        )
+    shown = ", ".join(ws.display(path) for path in without[:5])
+    more = f" and {len(without) - 5} more" if len(without) > 5 else ""
+    return subjects, (
+        f"{len(without)} module(s) matched by `{pattern}` have no sidecar "
+        f"contract and were not checked: {shown}{more}."
+    )
 
 
 def _pyproject_subjects(settings: Settings) -> list[Subject]:
@@ -231,7 +251,11 @@ def _prepare(
         return None
     size = subject.module.stat().st_size
     if size > settings.max_module_size:
-        tally.decide(ident, "TOO LARGE", [_too_large(subject.module, size, settings)])
+        tally.decide(
+            ident,
+            "TOO LARGE",
+            [too_large(subject.module, size, settings.max_module_size, settings.workspace)],
+        )
         return None
     return Job(ident, subject.module, subject.contract)
 
@@ -251,18 +275,6 @@ def _read_contract(contract: Path, ws: Workspace, tally: _Tally) -> ContractDoc 
             )
         )
         return None
-
-
-def _too_large(module: Path, size: int, settings: Settings) -> Finding:
-    return module_problem(
-        "ISPYA-S002",
-        "module too large",
-        f"Module is {size} bytes, above `max-module-size` "
-        f"({settings.max_module_size} bytes); it was not checked.",
-        module=module,
-        workspace=settings.workspace,
-        help_text="Raise `max-module-size` if this module is meant to be this big.",
-    )
 
 
 def _record(
@@ -298,39 +310,5 @@ def _record(
     tally.decide(
         job.ident,
         decision,
-        [_failure_finding(outcome.kind, outcome.payload, job.subject, settings)],
-    )
-
-
-def _failure_finding(kind: str, payload: Any, module: Path, settings: Settings) -> Finding:
-    ws = settings.workspace
-    if kind == "timeout":
-        return module_problem(
-            "ISPYA-T001",
-            "engine timed out",
-            f"The contract engine did not finish this module within {payload:g}s "
-            "(`timeout-per-module`); it was not judged.",
-            module=module,
-            workspace=ws,
-            help_text="Look for pathological source (huge literals, deep nesting) or raise "
-            "`timeout-per-module`.",
-        )
-    if kind == "crashed":
-        detail = f" Last words: {payload}" if payload else ""
-        return module_problem(
-            "ISPYA-T002",
-            "engine crashed",
-            "The contract engine's process died or ran out of memory while checking this "
-            f"module (a crash or the `max-memory` cap); it was not judged.{detail}",
-            module=module,
-            workspace=ws,
-            help_text="Check the module for pathological source, or raise `max-memory`.",
-        )
-    return module_problem(
-        "ISPYA-T003",
-        "engine error",
-        f"The contract engine failed on this module: {payload}",
-        module=module,
-        workspace=ws,
-        help_text="This is likely an ImportSpy bug; please report it with the module.",
+        [engine_failure(outcome.kind, outcome.payload, job.subject, settings.workspace)],
     )

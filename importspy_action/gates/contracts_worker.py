@@ -110,12 +110,7 @@ def main() -> int:
     from importspy.engine import AdmissionEngine
     from importspy.policy import ContractError
 
-    site_packages = config.get("site_packages")
-    if site_packages:
-        # Dependency checks read installed metadata through sys.path: show them the user's
-        # environment (plus the stdlib) instead of ours. The engine is already imported.
-        sys.path[:] = [site_packages, *_stdlib_paths()]
-        sys.path_importer_cache.clear()
+    _use_site_packages(config.get("site_packages"))
 
     project_root = Path(config["project_root"]) if config.get("project_root") else None
     engine = AdmissionEngine()
@@ -155,18 +150,33 @@ def main() -> int:
         except Exception as exc:  # the engine failed on this module; the rest still run
             _send(out, {"id": ident, "tool_error": f"{type(exc).__name__}: {exc}"})
             continue
-        # Only what the parent turns into findings; evidence lists are most of the bytes.
-        try:
-            body = decision.model_dump_json(include=DECISION_FIELDS)
-        except ValueError:
-            # A file name that is not UTF-8 holds lone surrogates, which pydantic refuses to
-            # encode (and every report after it would too): its bytes are sent as `\\xNN`,
-            # as the parent shows such paths (Workspace.display).
-            fields = decision.model_dump(mode="json", include=DECISION_FIELDS, warnings=False)
-            body = json.dumps(_printable(fields))
+        body = _decision_json(decision)
         out.write(f'{{"id": {int(ident)}, "decision": {body}}}\n')
         out.flush()
     return 0
+
+
+def _use_site_packages(site_packages: str | None) -> None:
+    """Dependency checks read installed metadata through sys.path: show them the user's
+    environment (plus the stdlib) instead of ours. The engine is already imported."""
+    if site_packages:
+        sys.path[:] = [site_packages, *_stdlib_paths()]
+        sys.path_importer_cache.clear()
+
+
+def _decision_json(decision: Any) -> str:
+    """Only what the parent turns into findings; evidence lists are most of the bytes.
+
+    A file name that is not UTF-8 holds lone surrogates, which pydantic refuses to encode
+    (and every report after it would too): its bytes are sent as `\\xNN`, as the parent
+    shows such paths (Workspace.display).
+    """
+    try:
+        body: str = decision.model_dump_json(include=DECISION_FIELDS)
+    except ValueError:
+        fields = decision.model_dump(mode="json", include=DECISION_FIELDS, warnings=False)
+        body = json.dumps(_printable(fields))
+    return body
 
 
 def _printable(value: Any) -> Any:

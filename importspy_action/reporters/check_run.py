@@ -20,7 +20,7 @@ from ..console import log
 from ..diff import ChangedLines
 from ..github.api_retry import ApiTuning, Budget
 from ..github.check_payloads import CheckRunPlan, plan
-from ..github.checks import CheckRunSender, client
+from ..github.checks import CheckRunSender, SendResult, client
 from ..github.context import GitHubContext
 from ..model import Report
 from ..ranking import rank, select
@@ -114,20 +114,12 @@ def deliver_check_run(
     github_factory: Callable[..., Github] = client,
     budget: Budget | None = None,
 ) -> CheckRunOutcome:
-    outcome = CheckRunOutcome()
+    """Write the requests (`dry-run`), or send the check run when a token and a commit allow."""
     head_sha = head_sha_for(report, context)
     repository = report.context.get("repository") or context.repository
     if settings.dry_run:
-        base = settings.json_report.parent if settings.json_report else settings.working_directory
-        check_plan = build_plan(view, settings, context, changes, head_sha=head_sha or "{head_sha}")
-        outcome.files = write_dry_run(
-            check_plan, base / DRY_RUN_DIR, writer, api_url=context.api_url, repository=repository
-        )
-        outcome.notice = (
-            f"dry-run: no check run was created; the {len(outcome.files)} request(s) it would "
-            f"send are in {settings.workspace.display(base / DRY_RUN_DIR)}/."
-        )
-        return outcome
+        return _dry_run(view, settings, context, changes, writer, head_sha, repository)
+    outcome = CheckRunOutcome()
     if not settings.github_token:
         if context.in_actions:
             outcome.notice = (
@@ -157,6 +149,35 @@ def deliver_check_run(
     result = sender.send(check_plan)
     for line in result.log:  # what the API answered, retries included: for the log only
         log(f"GitHub API: {line}")
+    _record(outcome, result)
+    return outcome
+
+
+def _dry_run(
+    view: ReportView,
+    settings: Settings,
+    context: GitHubContext,
+    changes: ChangedLines | None,
+    writer: Writer,
+    head_sha: str,
+    repository: str,
+) -> CheckRunOutcome:
+    """`dry-run`: the requests that would be sent, as files next to the JSON report."""
+    outcome = CheckRunOutcome()
+    base = settings.json_report.parent if settings.json_report else settings.working_directory
+    check_plan = build_plan(view, settings, context, changes, head_sha=head_sha or "{head_sha}")
+    outcome.files = write_dry_run(
+        check_plan, base / DRY_RUN_DIR, writer, api_url=context.api_url, repository=repository
+    )
+    outcome.notice = (
+        f"dry-run: no check run was created; the {len(outcome.files)} request(s) it would "
+        f"send are in {settings.workspace.display(base / DRY_RUN_DIR)}/."
+    )
+    return outcome
+
+
+def _record(outcome: CheckRunOutcome, result: SendResult) -> None:
+    """What the sender reports, as outputs and one notice that says what to do about it."""
     outcome.delivered = result.delivered
     outcome.failed = not result.delivered
     if result.check_run_id:
@@ -177,4 +198,3 @@ def deliver_check_run(
             f"No check run: {result.problem}. The findings are shown as annotations and in "
             "the job summary instead."
         )
-    return outcome

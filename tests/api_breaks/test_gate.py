@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from importspy_action.api_breaks.gate import ApiBreaksGate, ApiMetrics, glob_regex
+from importspy_action.api_breaks.gate import ApiBreaksGate, ApiMetrics
+from importspy_action.api_breaks.modules import glob_regex
 from importspy_action.errors import ConfigError
 from importspy_action.model import Severity
 from importspy_action.settings import Settings

@@ -134,6 +134,29 @@ def test_glob_without_sidecars_notes_the_unchecked(tmp_path: Path):
         resolve_subjects(settings)
 
 
+def test_each_contracts_entry_pairs_modules_and_a_later_entry_wins(tmp_path: Path):
+    (tmp_path / "p").mkdir()
+    for name in ("a", "b"):
+        (tmp_path / "p" / f"{name}.py").write_text("X = 1\n")
+    (tmp_path / "p" / "a.importspy.yml").write_text("schema_version: 1\n")
+    (tmp_path / "shared.yml").write_text("schema_version: 1\n")
+    settings = build_settings({"contracts": "p/a.py\np/*.py: shared.yml"}, tmp_path)
+    subjects, notes = resolve_subjects(settings)
+    assert [(s.module.name, s.contract.name) for s in subjects] == [
+        ("a.py", "shared.yml"),
+        ("b.py", "shared.yml"),
+    ]
+    assert notes == []
+    for contracts, message in [
+        ("p/b.py", "'p/b.py' has no sidecar contract 'p/b.importspy.yml'"),
+        ("p/*.py: missing.yml", "contract 'missing.yml' .* does not exist"),
+        ("p/c.py", "module 'p/c.py' does not exist"),
+        ("q/*.py", "matched no Python module"),
+    ]:
+        with pytest.raises(ConfigError, match=message):
+            resolve_subjects(build_settings({"contracts": contracts}, tmp_path))
+
+
 def test_pyproject_subjects_errors_are_named(tmp_path: Path):
     (tmp_path / "pyproject.toml").write_text("[tool.importspy]\nsubjects = [{path = 'x.py'}]\n")
     with pytest.raises(ConfigError, match=r"entry 1: needs `path` and `contract`"):
