@@ -65,6 +65,7 @@ bench: venv
 	$(PY) benchmarks/lint.py
 	$(PY) benchmarks/api_breaks.py
 	$(PY) benchmarks/baseline.py
+	$(PY) benchmarks/hostile_inputs.py
 
 # The README's pictures, from a real run (needs Chromium and npm; not part of `make test`).
 screenshots: venv

@@ -78,6 +78,7 @@ def _write_files(
 ) -> Delivery:
     delivery = Delivery(writer_for(settings, context, environ))
     writer, ws = delivery.writer, settings.workspace
+    lines = SourceLines(ws)  # one cache: the JSON report and SARIF read each file once
     if settings.json_report is not None:
         target = settings.json_report
         _safely(
@@ -86,7 +87,7 @@ def _write_files(
             # each finding's fingerprint, so a later run can use this report as its baseline
             lambda: writer.write(
                 target,
-                json_report.render(report, source=SourceLines(ws)),
+                json_report.render(report, source=lines),
                 what="Input `json-report`",
             ),
         )
@@ -102,7 +103,7 @@ def _write_files(
                 sarif.render(
                     report,
                     report.baseline,
-                    source=SourceLines(ws),
+                    source=lines,
                     category=settings.sarif_category,
                 ),
                 what="Input `sarif`",

@@ -48,11 +48,25 @@ def _piece(char: str) -> str:
     return char
 
 
+def _table() -> dict[int, str | None]:
+    """`_piece` for every character it changes, as a `str.translate` table."""
+    table: dict[int, str | None] = {ord(char): _piece(char) for char in _PUNCTUATION}
+    dropped = [*map(ord, _BIDI), *range(0x20), *range(0x7F, 0xA0), *range(0xD800, 0xE000)]
+    table.update(dict.fromkeys(dropped))
+    return table
+
+
+_TABLE = _table()
+
+
 def text(value: str, *, max_chars: int) -> str:
     """`value` escaped to render literally on one line; at most `max_chars` characters."""
     if max_chars <= len(ELLIPSIS):
         raise ValueError(f"max_chars must be more than {len(ELLIPSIS)}")
     flat = _WHITESPACE.sub(" ", value).strip()
+    escaped = flat.translate(_TABLE)  # the pieces below, joined in C: most text fits
+    if len(escaped) <= max_chars:
+        return escaped.strip()
     pieces: list[str] = []
     used = 0
     for char in flat:

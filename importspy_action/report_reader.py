@@ -46,6 +46,28 @@ class ReadReport:
         return [f for gate in self.gates if gate.ran for f in gate.outcome.findings]
 
 
+def _findings(items: list[Any]) -> tuple[Finding, ...]:
+    """Findings from their JSON objects, each repeated text kept once.
+
+    The JSON decoder makes a new string for every value, so 100,000 findings of one gate
+    hold 100,000 copies of its name and of every path and rule code; shared, they cost
+    about 20 MB less, and the decoder's scattered copies do not pin its memory after the
+    document is freed.
+    """
+    shared: dict[str, str] = {}
+    return tuple(
+        Finding.from_json(
+            {
+                key: shared.setdefault(value, value) if isinstance(value, str) else value
+                for key, value in item.items()
+            }
+            if isinstance(item, Mapping)
+            else item
+        )
+        for item in items
+    )
+
+
 def read_gate(data: Any) -> ReadGate:
     if not isinstance(data, Mapping):
         raise ValueError("each entry of 'gates' must be an object")
@@ -67,7 +89,7 @@ def read_gate(data: Any) -> ReadGate:
         error = "The gate could not run in that job."
     claimed = data.get("exit_code")
     outcome = GateOutcome(
-        findings=tuple(Finding.from_json(item) for item in raw_findings),
+        findings=_findings(raw_findings),
         metrics=gate.metrics_from_json(metrics) if metrics else None,
         notes=tuple(str(item) for item in raw_notes),
         # a gate that could not run stays an error: 3 when the job said internal, else 2

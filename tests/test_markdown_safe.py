@@ -15,7 +15,7 @@ from cmarkgfm.cmark import Options
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from importspy_action.markdown_safe import ELLIPSIS, WORD_JOINER, text
+from importspy_action.markdown_safe import ELLIPSIS, WORD_JOINER, _piece, text
 
 _MARKDOWNISH = st.sampled_from(
     [
@@ -155,3 +155,25 @@ def test_control_and_bidi_characters_are_dropped() -> None:
 def test_max_chars_must_leave_room_for_the_marker() -> None:
     with pytest.raises(ValueError, match="max_chars"):
         text("x", max_chars=1)
+
+
+def _one_by_one(value: str, max_chars: int) -> str:
+    """The escaping spelled out a character at a time (what `text` does in C via a
+    translation table whenever the result fits)."""
+    flat = re.sub(r"\s+", " ", value).strip()
+    pieces = [_piece(char) for char in flat]
+    if sum(map(len, pieces)) <= max_chars:
+        return "".join(pieces).strip()
+    room, used, kept = max_chars - len(ELLIPSIS), 0, []
+    for piece in pieces:
+        if used + len(piece) > room:
+            break
+        kept.append(piece)
+        used += len(piece)
+    return "".join(kept).strip() + ELLIPSIS
+
+
+@settings(max_examples=300)
+@given(st.text(), st.integers(2, 80))
+def test_the_translation_table_escapes_as_the_pieces_do(value: str, max_chars: int) -> None:
+    assert text(value, max_chars=max_chars) == _one_by_one(value, max_chars)

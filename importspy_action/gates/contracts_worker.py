@@ -12,6 +12,7 @@ Protocol (one JSON object per line, UTF-8):
                            or  {"id": int, "contract_errors": [{"loc", "type", "msg"}]}
                            or  {"id": int, "contract_error": str}
                            or  {"id": int, "tool_error": str}
+                           or  {"id": int, "memory_error": str}       (over `max-memory`)
 The child never calls the engine's `load()`: that would execute the module.
 """
 
@@ -32,6 +33,11 @@ DECISION_FIELDS = {
     "dependencies",
     "runtime_required",
 }
+
+MEMORY_ERROR = "MemoryError: checking this module needed more than `max-memory`."
+"""What the child says when the engine ran out of its address-space cap on a module. Python
+raises MemoryError when an allocation fails under RLIMIT_AS; the exception unwinds and frees
+what the module took, so the child answers and goes on with the next module."""
 
 CRASH_ENV = "IMPORTSPY_ACTION_TEST_CRASH_ON"
 """Test-only fault injection: the worker aborts (a real process death, as a segfault or the
@@ -137,6 +143,9 @@ def main() -> int:
             details = _contract_errors(contract) if contract else str(exc)
             key = "contract_errors" if isinstance(details, list) else "contract_error"
             _send(out, {"id": ident, key: details})
+            continue
+        except MemoryError:  # the `max-memory` cap (RLIMIT_AS); unwinding freed it again
+            _send(out, {"id": ident, "memory_error": MEMORY_ERROR})
             continue
         except Exception as exc:  # the engine failed on this module; the rest still run
             _send(out, {"id": ident, "tool_error": f"{type(exc).__name__}: {exc}"})

@@ -45,8 +45,8 @@ def engine_failure(kind: str, payload: Any, module: Path, ws: Workspace) -> Find
         return module_problem(
             "ISPYA-T002",
             "engine crashed",
-            "The contract engine's process died while checking this module (a crash or the "
-            f"`max-memory` cap); it was not judged.{detail}",
+            "The contract engine's process died or ran out of memory while checking this "
+            f"module (a crash or the `max-memory` cap); it was not judged.{detail}",
             module=module,
             workspace=ws,
             help_text="Check the module for pathological source, or raise `max-memory`.",

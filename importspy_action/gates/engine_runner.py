@@ -323,6 +323,8 @@ def _exchange(worker: _Worker, job: Job, timeout: float) -> dict[str, Any] | str
 
 
 def _outcome(message: dict[str, Any]) -> Outcome:
+    if "memory_error" in message:  # the cap stopped it, as when the cap kills a child
+        return Outcome("crashed", str(message["memory_error"]))
     for kind in ("decision", "contract_errors", "contract_error", "tool_error"):
         if kind in message:
             return Outcome(kind, message[kind])

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import subprocess
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,7 +26,7 @@ from ..errors import ConfigError
 from ..model import Finding
 from ..settings import Settings
 from .base import GateOutcome
-from .lint_findings import GATE, parse_concise, parse_json, to_finding
+from .lint_findings import GATE, iter_json, parse_concise, to_finding
 from .lint_metrics import LintMetrics, RuleRow
 from .ruff_binary import RuffBinary, resolve_ruff
 
@@ -130,7 +130,7 @@ def run_ruff(argv_list: list[list[str]], cwd: Path, handle: Callable[[RuffRun], 
         return list(pool.map(wait, started))
 
 
-def _diagnostics(argv: list[str], code: int, out: str, err: str) -> list[dict[str, Any]]:
+def _diagnostics(argv: list[str], code: int, out: str, err: str) -> Iterable[dict[str, Any]]:
     name = f"ruff {argv[1]}"
     if code < 0:
         raise ConfigError(f"`{name}` crashed (signal {-code}): {err.strip() or 'no message'}")
@@ -146,7 +146,7 @@ def _diagnostics(argv: list[str], code: int, out: str, err: str) -> list[dict[st
         raise ConfigError(f"`{name}` failed (exit 2): {message}")
     if code == 0 and not out.strip():
         return []
-    return parse_json(out, command=name)
+    return iter_json(out, command=name)  # one diagnostic decoded at a time
 
 
 class LintGate:

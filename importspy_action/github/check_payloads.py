@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..lazy_rows import LazyRows
 from ..model import Finding, Severity
 from ..ranking import Selection
 from ..reporters.markdown import (
@@ -142,15 +143,18 @@ def _baseline_tail(view: ReportView) -> list[str]:
     return ["", *tail] if tail else []
 
 
+def _text_row(finding: Finding) -> str:
+    return (
+        f"| {finding.severity.value} | {code(location(finding))} | {cell(finding.code)} | "
+        f"{cell(finding.message)} |"
+    )
+
+
 def _text(findings: Sequence[Finding], tail: Sequence[str] = ()) -> str:
     if not findings:
         return "\n".join(["No new findings." if tail else "No findings.", *tail])
     head = ["| Level | Location | Rule | Message |", "| --- | --- | --- | --- |"]
-    rows = [
-        f"| {finding.severity.value} | {code(location(finding))} | {cell(finding.code)} | "
-        f"{cell(finding.message)} |"
-        for finding in findings
-    ]
+    rows = LazyRows(findings, _text_row)  # only the rows that fit are rendered
     return limits.join_within(
         head,
         rows,

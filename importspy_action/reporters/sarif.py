@@ -22,13 +22,13 @@ what was fixed; it closes an alert when the result disappears, which is what "fi
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
 from ..baseline import Classified
 from ..fingerprint import Fingerprint, LineSource, fingerprint_all
+from ..json_stream import PRETTY_MAX_ITEMS, Document
 from ..model import Finding, GateStatus, Report, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -122,8 +122,12 @@ def render(
     source: LineSource | None = None,
     category: str = "",
     include_absent: bool = False,
+    pretty_max: int = PRETTY_MAX_ITEMS,
 ) -> str:
-    """The SARIF document of `report`; `source` reads the lines fingerprints are made of."""
+    """The SARIF document of `report`; `source` reads the lines fingerprints are made of.
+
+    Indented up to `pretty_max` results; larger documents are compact and encoded result
+    by result (`json_stream`), so 100,000 results never exist as dicts all at once."""
     findings = report.findings
     prints = fingerprint_all(findings, source or _NoSource())
     entries: list[tuple[Finding, Fingerprint, str | None]] = [
@@ -138,6 +142,7 @@ def render(
         if finding.code not in rules:
             rules[finding.code] = len(rule_list)
             rule_list.append(_rule(finding))
+    stream = Document.for_items(len(entries), pretty_max=pretty_max)
     document = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -152,9 +157,11 @@ def render(
                     }
                 },
                 "automationDetails": {"id": automation_id(report, category)},
-                "results": [_result(f, rules[f.code], p, state) for f, p, state in entries],
+                "results": stream.hole(
+                    entries, lambda entry: _result(entry[0], rules[entry[0].code], *entry[1:])
+                ),
                 "properties": {"engine": f"importspy {report.engine_version}"},
             }
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return stream.encode(document)

@@ -9,7 +9,7 @@ import pytest
 
 from importspy_action.errors import ToolError
 from importspy_action.gates import engine_runner
-from importspy_action.gates.contracts_worker import CRASH_ENV
+from importspy_action.gates.contracts_worker import CRASH_ENV, MEMORY_ERROR
 from importspy_action.gates.engine_runner import Job, run_batch
 
 
@@ -103,6 +103,21 @@ def test_memory_cap_applies_to_the_child(tmp_path: Path):
     jobs = _modules(tmp_path, 1)
     with pytest.raises(ToolError, match="engine process"):
         _run(tmp_path, jobs, max_memory=32 * 1024 * 1024)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_AS exists on POSIX only")
+def test_a_module_over_the_memory_cap_is_named_and_the_child_goes_on(tmp_path: Path):
+    """MemoryError under RLIMIT_AS unwinds inside the child: the module is reported as
+    stopped by the cap (the parent's `crashed`, finding ISPYA-T002), the same child judges
+    the rest."""
+    jobs = _modules(tmp_path, 3, broken={2})
+    # a 3 MB list literal: its syntax tree alone needs more than 400 MB
+    jobs[0].subject.write_text("x = [" + "0," * 1_500_000 + "]\n")
+    result = _run(tmp_path, jobs, max_memory=400 * 1024 * 1024)
+    assert result.outcomes[0] == engine_runner.Outcome("crashed", MEMORY_ERROR)
+    assert result.outcomes[1].payload["decision"] == "ADMIT"
+    assert result.outcomes[2].payload["decision"] == "DENY"
+    assert result.processes == 1
 
 
 def test_refuses_another_engine_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from importspy_action.errors import ConfigError
 from importspy_action.gates.lint_findings import (
+    iter_json,
     parse_concise,
     parse_json,
     rule_code,
@@ -48,6 +52,37 @@ def test_json_errors_quote_ruff() -> None:
         parse_json("oops", command="ruff check")
     with pytest.raises(ConfigError, match="not a list of diagnostics"):
         parse_json('{"a": 1}', command="ruff check")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=12,
+)
+
+
+def _outcome(read: Any) -> Any:
+    try:
+        return list(read())
+    except ConfigError as exc:
+        return str(exc)
+
+
+@given(json_values, st.sampled_from([None, 2]), st.sampled_from(["", " ", "\n", "x", ",]"]))
+def test_diagnostics_decoded_one_at_a_time_match_the_whole_text(
+    value: Any, indent: int | None, tail: str
+) -> None:
+    """Arrays of objects (ruff's output), other JSON and broken text: the same diagnostics
+    or the same error as decoding the whole text at once."""
+    for text in (json.dumps(value, indent=indent) + tail, json.dumps([value], indent=indent)):
+        whole = _outcome(lambda text=text: parse_json(text, command="ruff check"))
+        assert _outcome(lambda text=text: iter_json(text, command="ruff check")) == whole
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=5), st.text(max_size=5)), max_size=6))
+def test_arrays_of_objects_stream(items: list[dict[str, str]]) -> None:
+    text = " \n" + json.dumps(items, indent=2) + "\n"
+    assert list(iter_json(text, command="ruff check")) == items
 
 
 @pytest.mark.parametrize(
