@@ -28,23 +28,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import ConfigError
-from .github.changes import Git, GitError
+from .github.changes import Git, GitError, ref_problem
 
 FETCH_DEPTH = 1
 """Only the base commit's tree is needed, not its history."""
 
-_BAD_REF = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{")
-_MAX_REF = 255
-
 
 def check_ref(ref: str) -> str:
-    """`ref` if it may be passed to git; ValueError saying why not otherwise."""
-    if not ref:
-        raise ValueError("the base ref is empty")
-    if ref.startswith("-"):
-        raise ValueError(f"{ref[:40]!r} starts with '-'; a ref never does")
-    if len(ref) > _MAX_REF or _BAD_REF.search(ref) or ref.endswith((".", "/", ".lock")):
-        raise ValueError(f"{ref[:40]!r} is not a commit SHA or a branch name")
+    """`ref` if it may be passed to git; ValueError saying why not (`ref_problem`, the
+    project's one rule for refs) otherwise."""
+    problem = ref_problem(ref)
+    if problem is not None:
+        raise ValueError(f"{ref[:40]!r} is not a commit SHA or a branch name: {problem}")
     return ref
 
 
@@ -56,8 +51,8 @@ class _HooklessGit(Git):
         env["GIT_LFS_SKIP_SMUDGE"] = "1"
         super().__init__(root, env)
 
-    def __call__(self, *args: str, check: bool = True) -> str:
-        return super().__call__("-c", "core.hooksPath=/dev/null", *args, check=check)
+    def raw(self, *args: str, check: bool = True, stdin: bytes | None = None) -> bytes:
+        return super().raw("-c", "core.hooksPath=/dev/null", *args, check=check, stdin=stdin)
 
 
 def resolve_commit(git: Git, ref: str, *, remote: str = "origin") -> str:

@@ -16,16 +16,14 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
-GIT_TIMEOUT = 120
+from ..github.changes import Git, GitError, ref_problem
+
 FETCH_DEPTHS = (50, 500, 5000)
 MAX_BLOB = 5 * 1024 * 1024
-MAX_REF = 256
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
-_BAD_REF = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//|\.lock$|/$|\.$")
 
 
 class GitSourceError(Exception):
@@ -35,16 +33,12 @@ class GitSourceError(Exception):
 def validate_ref(ref: str) -> str:
     """`ref` if it is a plain branch/tag name, `origin/<name>` or a SHA; else GitSourceError.
 
-    The rules are `git check-ref-format`'s, plus: no leading `-` (an option in disguise).
+    The one rule of the project (`github.changes.ref_problem`): git's `check-ref-format`
+    rules plus no leading `-` (an option in disguise).
     """
-    if not ref or len(ref) > MAX_REF:
-        raise GitSourceError(f"refusing git ref {ref[:60]!r}: empty or longer than {MAX_REF}")
-    if (
-        ref.startswith("-")
-        or _BAD_REF.search(ref)
-        or any(part.startswith(".") for part in ref.split("/"))
-    ):
-        raise GitSourceError(f"refusing git ref {ref[:60]!r}: not a plain branch, tag or SHA")
+    problem = ref_problem(ref)
+    if problem is not None:
+        raise GitSourceError(f"refusing git ref {ref[:60]!r}: {problem}")
     return ref
 
 
@@ -53,27 +47,17 @@ class GitSource:
 
     def __init__(self, root: Path, environ: Mapping[str, str] | None = None) -> None:
         self.root = root
-        env = dict(os.environ if environ is None else environ)
-        env.update(GIT_TERMINAL_PROMPT="0", GIT_ASKPASS="/bin/true", LC_ALL="C")
-        env.pop("GIT_DIR", None)
-        env.pop("GIT_WORK_TREE", None)
-        self._env = env
-
-    def run(self, *args: str, check: bool = True) -> bytes:
         try:
-            done = subprocess.run(
-                ["git", "-c", "safe.directory=*", "-C", str(self.root), *args],
-                capture_output=True,
-                timeout=GIT_TIMEOUT,
-                env=self._env,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise GitSourceError(f"git {args[0]}: {exc}") from None
-        if check and done.returncode != 0:
-            detail = done.stderr.decode("utf-8", "replace").strip()[:300]
-            raise GitSourceError(f"git {args[0]}: {detail or f'exit {done.returncode}'}")
-        return done.stdout
+            self._git = Git(root, os.environ if environ is None else environ)
+        except GitError as exc:
+            raise GitSourceError(str(exc)) from None
+
+    def run(self, *args: str, check: bool = True, stdin: bytes | None = None) -> bytes:
+        """The project's one git runner (`github.changes.Git`), errors as GitSourceError."""
+        try:
+            return self._git.raw(*args, check=check, stdin=stdin)
+        except GitError as exc:
+            raise GitSourceError(str(exc)) from None
 
     def text(self, *args: str, check: bool = True) -> str:
         return self.run(*args, check=check).decode("utf-8", "replace").strip()
@@ -170,20 +154,8 @@ class GitSource:
         if not wanted:
             return {}
         request = "".join(f"{sha}:{path}\n" for path in wanted).encode("utf-8", "surrogateescape")
-        try:
-            done = subprocess.run(
-                ["git", "-c", "safe.directory=*", "-C", str(self.root), "cat-file", "--batch"],
-                input=request,
-                capture_output=True,
-                timeout=GIT_TIMEOUT,
-                env=self._env,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise GitSourceError(f"git cat-file: {exc}") from None
-        if done.returncode != 0:
-            raise GitSourceError("git cat-file: " + done.stderr.decode("utf-8", "replace")[:300])
-        out, position, contents = done.stdout, 0, {}
+        out = self.run("cat-file", "--batch", stdin=request)
+        position, contents = 0, {}
         for path in wanted:
             end = out.find(b"\n", position)
             if end < 0:

@@ -43,7 +43,7 @@ GIT_TIMEOUT = 120
 FETCH_DEPTHS = (50, 500, 5000)
 MAX_API_FILES = 3000
 MIN_GIT = (2, 24)  # the first git with `--end-of-options`
-MAX_REF_LENGTH = 1024
+MAX_REF_LENGTH = 255  # a ref name is a file name in .git/refs: NAME_MAX
 _COMMIT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
 _REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
 
@@ -117,6 +117,8 @@ class Git:
         self.root = root
         env = dict(os.environ if environ is None else environ)
         env.update(GIT_TERMINAL_PROMPT="0", GIT_ASKPASS="/bin/true", LC_ALL="C")
+        env.pop("GIT_DIR", None)  # the repository is `root`, whatever the environment says
+        env.pop("GIT_WORK_TREE", None)
         self._env = env
         version = git_version(env.get("PATH"))
         if version < MIN_GIT:
@@ -126,13 +128,15 @@ class Git:
             )
 
     def __call__(self, *args: str, check: bool = True) -> str:
+        return self.raw(*args, check=check).decode("utf-8", "replace")
+
+    def raw(self, *args: str, check: bool = True, stdin: bytes | None = None) -> bytes:
+        """git's stdout as bytes (file contents are not text); GitError when it fails."""
         try:
             done = subprocess.run(
                 ["git", "-c", "safe.directory=*", "-C", str(self.root), *args],
+                input=stdin,
                 capture_output=True,
-                text=True,
-                encoding="utf-8",
-                errors="replace",
                 timeout=GIT_TIMEOUT,
                 env=self._env,
                 check=False,
@@ -140,7 +144,8 @@ class Git:
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise GitError(f"git {args[0]}: {exc}") from None
         if check and done.returncode != 0:
-            raise GitError(f"git {' '.join(args[:2])}: {done.stderr.strip()[:300]}")
+            detail = done.stderr.decode("utf-8", "replace").strip()[:300]
+            raise GitError(f"git {' '.join(args[:2])}: {detail or f'exit {done.returncode}'}")
         return done.stdout
 
     def has_commit(self, rev: str) -> bool:
