@@ -61,6 +61,17 @@ def _safely(
         debug_traceback()
 
 
+def _write_file(
+    delivery: Delivery, name: str, what: str, target: Path, render: Callable[[], str]
+) -> None:
+    """One file an input asked for: rendered and written by the writer, isolated."""
+    _safely(
+        delivery,
+        what,
+        lambda: delivery.writer.write(target, render(), what=f"Input `{name}`"),
+    )
+
+
 def writer_for(settings: Settings, context: GitHubContext, environ: Mapping[str, str]) -> Writer:
     """In Actions: the workspace and RUNNER_TEMP. Locally the user may also name output files
     elsewhere on the command line (e.g. `make demo` writes to demo-output/)."""
@@ -79,37 +90,28 @@ def _write_files(
     delivery = Delivery(writer_for(settings, context, environ))
     writer, ws = delivery.writer, settings.workspace
     lines = SourceLines(ws)  # one cache: the JSON report and SARIF read each file once
-    if settings.json_report is not None:
-        target = settings.json_report
-        _safely(
-            delivery,
+    machine_files = (
+        # each finding's fingerprint, so a later run can use this report as its baseline
+        (
+            "json-report",
             "JSON report",
-            # each finding's fingerprint, so a later run can use this report as its baseline
-            lambda: writer.write(
-                target,
-                json_report.render(report, source=lines),
-                what="Input `json-report`",
-            ),
-        )
-        delivery.outputs["json-report"] = ws.display(target)
-    if settings.sarif is not None:
-        sarif_path = settings.sarif
-        _safely(
-            delivery,
+            settings.json_report,
+            lambda: json_report.render(report, source=lines),
+        ),
+        # fingerprints read the flagged lines from the workspace (safely, size-capped)
+        (
+            "sarif",
             "SARIF file",
-            lambda: writer.write(
-                sarif_path,
-                # fingerprints read the flagged lines from the workspace (safely, size-capped)
-                sarif.render(
-                    report,
-                    report.baseline,
-                    source=lines,
-                    category=settings.sarif_category,
-                ),
-                what="Input `sarif`",
+            settings.sarif,
+            lambda: sarif.render(
+                report, report.baseline, source=lines, category=settings.sarif_category
             ),
-        )
-        delivery.outputs["sarif"] = ws.display(sarif_path)
+        ),
+    )
+    for name, what, target, render in machine_files:
+        if target is not None:
+            _write_file(delivery, name, what, target, render)
+            delivery.outputs[name] = ws.display(target)
     if settings.badge is not None:
         _safely(delivery, "badges", lambda: _write_badges(report, settings.badge, writer))
     summary_file = environ.get("GITHUB_STEP_SUMMARY")
