@@ -24,13 +24,15 @@ from typing import Any
 from ..diff import ChangedLines
 from ..errors import ConfigError
 from ..gates.base import GateOutcome
+from ..github.base_commit import base_commit, has_base
+from ..github.changes import GitError
 from ..github.context import GitHubContext
 from ..model import Finding, Severity
 from ..safe_paths import WriteRoots
 from ..settings import Settings
 from . import contracts_out
 from .compare import GATE, compare_modules, module_removed
-from .git_source import GitSource, GitSourceError
+from .git_source import GitSource, GitSourceError, validate_ref
 from .metrics import ApiMetrics
 from .modules import Module, base_modules, head_modules, module_globs, parse_head
 from .pyproject import major_bumped, pyproject_path, read_small_file, static_version
@@ -201,21 +203,25 @@ def _removed(base: ModuleSurface, moved_to: str | None, breaking: Severity) -> F
 def _base_commit(
     git: GitSource, context: GitHubContext, settings: Settings
 ) -> tuple[str | None, str]:
-    """(merge-base SHA, how it was chosen), or (None, "") when there is nothing to compare."""
+    """(merge-base SHA, how it was chosen), or (None, "") when there is nothing to compare.
+
+    The same base the changed lines and `baseline: merge-base` use (`github.base_commit`).
+    """
     if not git.is_repository():
         raise GitSourceError(f"{settings.workspace.root} is not a git repository")
-    group = context.event.get("merge_group") if context.event_name == "merge_group" else None
-    if isinstance(group, dict) and isinstance(group.get("base_sha"), str):
-        return git.merge_base(group["base_sha"], "HEAD"), "the merge queue's base"
-    if context.pull_request is not None and context.base_sha:
-        head = context.head_sha if context.head_sha else "HEAD"
-        if git.commit(head) is None:
-            head = "HEAD"
-        return git.merge_base(context.base_sha, head), "the pull request's merge base"
+    if not has_base(context, settings.base_ref):
+        return None, ""
     if settings.base_ref:
-        base = git.resolve_branch(settings.base_ref)
-        return git.merge_base(base, "HEAD"), f"the merge base with `{settings.base_ref}`"
-    return None, ""
+        validate_ref(settings.base_ref)  # named as this gate's refusal, before git runs
+    try:
+        sha = base_commit(git.root, context, settings.base_ref, environ=git.environ)
+    except (GitError, ConfigError) as exc:
+        raise GitSourceError(str(exc)) from None
+    if context.merge_group is not None:
+        return sha, "the merge queue's base"
+    if context.pull_request is not None:
+        return sha, "the pull request's merge base"
+    return sha, f"the merge base with `{settings.base_ref}`"
 
 
 def _read_base(

@@ -47,8 +47,9 @@ class GitSource:
 
     def __init__(self, root: Path, environ: Mapping[str, str] | None = None) -> None:
         self.root = root
+        self.environ: Mapping[str, str] = os.environ if environ is None else environ
         try:
-            self._git = Git(root, os.environ if environ is None else environ)
+            self._git = Git(root, self.environ)
         except GitError as exc:
             raise GitSourceError(str(exc)) from None
 
